@@ -1,0 +1,33 @@
+"""Shared fixtures: the real sample pages in ../shared (never copied into the repo)."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _sample_dir() -> Path:
+    env = os.environ.get("GDPRKB_SAMPLE_PAGES")
+    return Path(env) if env else REPO.parent / "shared" / "gdprhub" / "pages"
+
+
+@pytest.fixture(scope="session")
+def sample_pages() -> Path:
+    """Folder of saved GDPRhub pages (GDPRKB_SAMPLE_PAGES or ../shared/gdprhub/pages)."""
+    d = _sample_dir()
+    if not d.is_dir():
+        pytest.fail(f"sample pages not found at {d}: set GDPRKB_SAMPLE_PAGES")
+    return d
+
+
+@pytest.fixture(scope="session")
+def manifest(sample_pages: Path) -> dict[int, dict]:
+    """page_id -> manifest entry (title, url, revision_id, categories, sha256)."""
+    path = sample_pages.parent / "manifest.jsonl"
+    entries = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return {e["page_id"]: e for e in entries}
