@@ -1,0 +1,506 @@
+"""The corpus store: every parsed page with its raw HTML, in one SQLite file.
+
+One row per wiki page in `pages` (meta, revision, parser version, raw page zlib-compressed) and
+its parsed form in exactly one of `cases`, `articles` or `others`. Case writes and removals bump
+a monotonic sequence number so the index can follow the corpus incrementally
+(`changes_since`); removals leave a tombstone in `deletions`. Parse failures live in `failures`
+and never touch a stored record.
+
+Writes are transactional (WAL): one transaction per `put`, or many in `with store.batch():`.
+Every other module reads the corpus only through this class; no SQL outside corpus/.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sqlite3
+import threading
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from corpus.record import (
+    PARSER_VERSION,
+    ArticlePage,
+    CaseRecord,
+    NotADecision,
+    PageMeta,
+    ParsedPage,
+)
+
+SCHEMA_VERSION = 1
+# Level 1 compresses saved wiki pages ~5x at a fraction of level 6's cost; ingest speed matters
+# more than the last few percent of disk.
+RAW_COMPRESSION_LEVEL = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS pages (
+    page_id        INTEGER PRIMARY KEY,
+    title          TEXT NOT NULL,
+    revision_id    INTEGER NOT NULL,
+    parser_version INTEGER NOT NULL,
+    type           TEXT NOT NULL CHECK (type IN ('case', 'article', 'other')),
+    meta           TEXT NOT NULL,
+    raw            BLOB NOT NULL,
+    stored_at      TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS pages_title ON pages (title);
+CREATE TABLE IF NOT EXISTS cases (
+    page_id      INTEGER PRIMARY KEY REFERENCES pages (page_id),
+    seq          INTEGER NOT NULL UNIQUE,
+    kind         TEXT NOT NULL,
+    jurisdiction TEXT COLLATE NOCASE,
+    authority    TEXT COLLATE NOCASE,
+    type         TEXT COLLATE NOCASE,
+    outcome      TEXT COLLATE NOCASE,
+    year         INTEGER,
+    record       TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS cases_kind ON cases (kind);
+CREATE INDEX IF NOT EXISTS cases_jurisdiction ON cases (jurisdiction);
+CREATE INDEX IF NOT EXISTS cases_year ON cases (year);
+CREATE TABLE IF NOT EXISTS case_articles (
+    article INTEGER NOT NULL,
+    page_id INTEGER NOT NULL,
+    PRIMARY KEY (article, page_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS case_articles_page ON case_articles (page_id);
+CREATE TABLE IF NOT EXISTS articles (
+    page_id INTEGER PRIMARY KEY REFERENCES pages (page_id),
+    article INTEGER NOT NULL,
+    record  TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_article ON articles (article);
+CREATE TABLE IF NOT EXISTS others (
+    page_id INTEGER PRIMARY KEY REFERENCES pages (page_id),
+    reason  TEXT NOT NULL,
+    record  TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS deletions (
+    page_id INTEGER PRIMARY KEY,
+    seq     INTEGER NOT NULL UNIQUE,
+    at      TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS failures (
+    key     TEXT PRIMARY KEY,
+    title   TEXT,
+    page_id INTEGER,
+    reason  TEXT NOT NULL,
+    at      TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS state (
+    key   TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO state (key, value) VALUES ('seq', 0);
+"""
+
+# Filters iter_cases/count_cases accept: name -> SQL on the cases table (one `?` each).
+_COLUMN_FILTERS = {
+    "kind": "kind = ?",
+    "jurisdiction": "jurisdiction = ?",
+    "authority": "authority = ?",
+    "type": "type = ?",
+    "outcome": "outcome = ?",
+    "year": "year = ?",
+}
+_RANGE_FILTERS = {"year_from": "year >= ?", "year_to": "year <= ?"}
+FILTERS = (*_COLUMN_FILTERS, "article", *_RANGE_FILTERS)
+# Columns `counts()` can group by.
+COUNTABLE = ("kind", "jurisdiction", "authority", "type", "outcome", "year")
+
+
+class StoreError(Exception):
+    """A store operation got unusable arguments; the message says which."""
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _dumps(d: dict[str, Any]) -> str:
+    return json.dumps(d, ensure_ascii=False, separators=(",", ":"))
+
+
+def _type_of(page: ParsedPage) -> str:
+    if isinstance(page, CaseRecord):
+        return "case"
+    if isinstance(page, ArticlePage):
+        return "article"
+    if isinstance(page, NotADecision):
+        return "other"
+    raise StoreError(f"cannot store a {type(page).__name__}: expected a parsed page")
+
+
+def _record_json(page: ParsedPage) -> str:
+    if isinstance(page, NotADecision):
+        return _dumps(dataclasses.asdict(page))
+    return _dumps(page.to_dict())
+
+
+def _as_list(value: Any) -> list[Any]:
+    if isinstance(value, list | tuple | set | frozenset):
+        return list(value)
+    return [value]
+
+
+class Store:
+    """The corpus database: parsed records plus raw pages, transactional, WAL-mode SQLite."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # Autocommit mode: transactions are opened explicitly by _txn/batch. One connection may
+        # be shared by threads (Streamlit); the lock keeps a transaction to one thread at a time.
+        self._db = sqlite3.connect(
+            self.path, isolation_level=None, check_same_thread=False, timeout=30
+        )
+        self._lock = threading.RLock()
+        self._depth = 0
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute("PRAGMA foreign_keys=OFF")
+        self._db.executescript(
+            f"BEGIN IMMEDIATE; {_SCHEMA} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;"
+        )
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the database connection."""
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def _txn(self) -> Iterator[None]:
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            self._db.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            else:
+                self._db.execute("COMMIT")
+            finally:
+                self._depth = 0
+
+    @contextmanager
+    def batch(self) -> Iterator[Store]:
+        """Run many writes in one atomic transaction (all or nothing; much faster than one each)."""
+        with self._txn():
+            yield self
+
+    def _next_seq(self) -> int:
+        self._db.execute("UPDATE state SET value = value + 1 WHERE key = 'seq'")
+        return int(self._db.execute("SELECT value FROM state WHERE key = 'seq'").fetchone()[0])
+
+    @property
+    def seq(self) -> int:
+        """The current sequence number: bumped by every case write or removal."""
+        return int(self._db.execute("SELECT value FROM state WHERE key = 'seq'").fetchone()[0])
+
+    # -- writes ----------------------------------------------------------------------------
+
+    def put(self, page: ParsedPage, raw: bytes, meta: PageMeta, *, recheck: bool = False) -> str:
+        """Store one parsed page with its raw HTML; return "new", "updated" or "unchanged".
+
+        The same page_id and revision parsed by the same PARSER_VERSION is "unchanged" without
+        a write. With `recheck` (reparse) the record is compared even then, and only a changed
+        record is written.
+        """
+        new_type = _type_of(page)
+        if page.page_id != meta.page_id:
+            raise StoreError(f"page_id {page.page_id} of the record != {meta.page_id} of the meta")
+        with self._txn():
+            old = self._db.execute(
+                "SELECT revision_id, parser_version, type FROM pages WHERE page_id = ?",
+                (meta.page_id,),
+            ).fetchone()
+            same_rev = old is not None and old[0] == meta.revision_id
+            if same_rev and old[1] == PARSER_VERSION and not recheck:
+                return "unchanged"
+            record = _record_json(page)
+            if same_rev and old[2] == new_type and self._stored_record(meta.page_id) == record:
+                if old[1] != PARSER_VERSION:
+                    self._db.execute(
+                        "UPDATE pages SET parser_version = ? WHERE page_id = ?",
+                        (PARSER_VERSION, meta.page_id),
+                    )
+                return "unchanged"
+            self._write_page(meta, raw, new_type, keep_raw=same_rev)
+            if old is not None and old[2] != new_type:
+                self._remove_parsed(meta.page_id, old[2])
+            if isinstance(page, CaseRecord):
+                self._write_case(page, record)
+            elif isinstance(page, ArticlePage):
+                self._db.execute(
+                    "INSERT OR REPLACE INTO articles (page_id, article, record) VALUES (?, ?, ?)",
+                    (page.page_id, page.article, record),
+                )
+            else:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO others (page_id, reason, record) VALUES (?, ?, ?)",
+                    (page.page_id, page.reason, record),
+                )
+            return "updated" if old is not None else "new"
+
+    def _stored_record(self, page_id: int) -> str | None:
+        for table in ("cases", "articles", "others"):
+            row = self._db.execute(
+                f"SELECT record FROM {table} WHERE page_id = ?", (page_id,)
+            ).fetchone()
+            if row:
+                return str(row[0])
+        return None
+
+    def _write_page(self, meta: PageMeta, raw: bytes, type_: str, *, keep_raw: bool) -> None:
+        meta_json = _dumps(dataclasses.asdict(meta))
+        if keep_raw:
+            # Same revision (reparse): the stored raw page is the same; don't recompress it.
+            self._db.execute(
+                "UPDATE pages SET title = ?, parser_version = ?, type = ?, meta = ?, stored_at = ?"
+                " WHERE page_id = ?",
+                (meta.title, PARSER_VERSION, type_, meta_json, _now(), meta.page_id),
+            )
+            return
+        self._db.execute(
+            "INSERT OR REPLACE INTO pages"
+            " (page_id, title, revision_id, parser_version, type, meta, raw, stored_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                meta.page_id,
+                meta.title,
+                meta.revision_id,
+                PARSER_VERSION,
+                type_,
+                meta_json,
+                zlib.compress(raw, RAW_COMPRESSION_LEVEL),
+                _now(),
+            ),
+        )
+
+    def _write_case(self, case: CaseRecord, record: str) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO cases (page_id, seq, kind, jurisdiction, authority, type,"
+            " outcome, year, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                case.page_id,
+                self._next_seq(),
+                case.kind,
+                case.jurisdiction,
+                case.authority,
+                case.type,
+                case.outcome,
+                case.year,
+                record,
+            ),
+        )
+        self._db.execute("DELETE FROM deletions WHERE page_id = ?", (case.page_id,))
+        self._db.execute("DELETE FROM case_articles WHERE page_id = ?", (case.page_id,))
+        self._db.executemany(
+            "INSERT OR IGNORE INTO case_articles (article, page_id) VALUES (?, ?)",
+            [(a, case.page_id) for a in case.gdpr_articles],
+        )
+
+    def _remove_parsed(self, page_id: int, type_: str) -> None:
+        table = {"case": "cases", "article": "articles", "other": "others"}[type_]
+        self._db.execute(f"DELETE FROM {table} WHERE page_id = ?", (page_id,))
+        if type_ == "case":
+            self._db.execute("DELETE FROM case_articles WHERE page_id = ?", (page_id,))
+            self._db.execute(
+                "INSERT OR REPLACE INTO deletions (page_id, seq, at) VALUES (?, ?, ?)",
+                (page_id, self._next_seq(), _now()),
+            )
+
+    def delete(self, page_id: int) -> None:
+        """Remove a page that is gone from the wiki; a removed case leaves a tombstone."""
+        with self._txn():
+            row = self._db.execute(
+                "SELECT type FROM pages WHERE page_id = ?", (page_id,)
+            ).fetchone()
+            if row is None:
+                return
+            self._remove_parsed(page_id, row[0])
+            self._db.execute("DELETE FROM pages WHERE page_id = ?", (page_id,))
+
+    def record_failure(
+        self, key: str, reason: str, *, title: str | None = None, page_id: int | None = None
+    ) -> None:
+        """Remember why `key` (a file or a title) could not be stored; stored records stay."""
+        with self._txn():
+            self._db.execute(
+                "INSERT OR REPLACE INTO failures (key, title, page_id, reason, at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (key, title, page_id, reason, _now()),
+            )
+
+    def clear_failure(self, key: str) -> None:
+        """Forget an earlier failure of `key` (it has now been stored)."""
+        with self._txn():
+            self._db.execute("DELETE FROM failures WHERE key = ?", (key,))
+
+    # -- reads -----------------------------------------------------------------------------
+
+    def failures(self) -> list[dict[str, Any]]:
+        """Every remembered failure: [{key, title, page_id, reason, at}], by key."""
+        cur = self._db.execute("SELECT key, title, page_id, reason, at FROM failures ORDER BY key")
+        return [dict(zip(("key", "title", "page_id", "reason", "at"), r, strict=True)) for r in cur]
+
+    def known_revisions(self) -> dict[str, tuple[int, int]]:
+        """title -> (page_id, revision_id) of every stored page, whatever its kind."""
+        cur = self._db.execute("SELECT title, page_id, revision_id FROM pages ORDER BY page_id")
+        return {title: (pid, rev) for title, pid, rev in cur}
+
+    def stored_revision(self, page_id: int) -> tuple[int, int] | None:
+        """(revision_id, parser_version) stored for a page, or None when it is not stored."""
+        row = self._db.execute(
+            "SELECT revision_id, parser_version FROM pages WHERE page_id = ?", (page_id,)
+        ).fetchone()
+        return (int(row[0]), int(row[1])) if row else None
+
+    def get_case(self, page_id: int) -> CaseRecord | None:
+        """The case record of a page, or None when it is not a stored case."""
+        row = self._db.execute("SELECT record FROM cases WHERE page_id = ?", (page_id,)).fetchone()
+        return CaseRecord.from_dict(json.loads(row[0])) if row else None
+
+    def _where(self, filters: dict[str, Any]) -> tuple[str, list[Any]]:
+        clauses: list[str] = []
+        params: list[Any] = []
+        for name, value in filters.items():
+            if value is None or value == [] or value == ():
+                continue
+            if name in _COLUMN_FILTERS:
+                values = _as_list(value)
+                # Any of several values: jurisdiction=["Germany", "Austria"].
+                ors = " OR ".join([_COLUMN_FILTERS[name]] * len(values))
+                clauses.append(f"({ors})")
+                params.extend(values)
+            elif name in _RANGE_FILTERS:
+                clauses.append(_RANGE_FILTERS[name])
+                params.append(int(value))
+            elif name == "article":
+                values = [int(a) for a in _as_list(value)]
+                marks = ", ".join("?" * len(values))
+                clauses.append(
+                    f"page_id IN (SELECT page_id FROM case_articles WHERE article IN ({marks}))"
+                )
+                params.extend(values)
+            else:
+                raise StoreError(f"unknown filter {name!r}; use one of: {', '.join(FILTERS)}")
+        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+
+    def iter_cases(self, **filters: Any) -> Iterator[CaseRecord]:
+        """Stream the stored cases by page_id, filtered by kind, jurisdiction, authority, type,
+        outcome, year (each a value or a list of values: any of them), article (cites any of
+        the given GDPR articles), year_from and year_to (inclusive)."""
+        where, params = self._where(filters)
+        cur = self._db.execute(f"SELECT record FROM cases{where} ORDER BY page_id", params)
+        for (record,) in cur:
+            yield CaseRecord.from_dict(json.loads(record))
+
+    def iter_case_dicts(self, **filters: Any) -> Iterator[dict[str, Any]]:
+        """Like iter_cases, but each case in its JSON form (what the JSONL export writes)."""
+        where, params = self._where(filters)
+        cur = self._db.execute(f"SELECT record FROM cases{where} ORDER BY page_id", params)
+        for (record,) in cur:
+            yield json.loads(record)
+
+    def count_cases(self, **filters: Any) -> int:
+        """How many cases are stored (taking the same filters as iter_cases)."""
+        where, params = self._where(filters)
+        return int(self._db.execute(f"SELECT count(*) FROM cases{where}", params).fetchone()[0])
+
+    def counts(self, by: str, **filters: Any) -> list[tuple[Any, int]]:
+        """Number of cases per value of `by` (kind, jurisdiction, authority, type, outcome,
+        year), most frequent first; null values count under None."""
+        if by not in COUNTABLE:
+            raise StoreError(f"cannot count by {by!r}; use one of: {', '.join(COUNTABLE)}")
+        where, params = self._where(filters)
+        cur = self._db.execute(
+            f"SELECT {by}, count(*) AS n FROM cases{where} GROUP BY {by} ORDER BY n DESC, {by}",
+            params,
+        )
+        return [(value, int(n)) for value, n in cur]
+
+    def page_counts(self) -> dict[str, int]:
+        """Stored pages per type ("case", "article", "other") plus "failure"."""
+        out = {"case": 0, "article": 0, "other": 0}
+        for type_, n in self._db.execute("SELECT type, count(*) FROM pages GROUP BY type"):
+            out[type_] = int(n)
+        out["failure"] = int(self._db.execute("SELECT count(*) FROM failures").fetchone()[0])
+        return out
+
+    def get_article(self, number: int) -> ArticlePage | None:
+        """The GDPR article page for article `number`, or None."""
+        row = self._db.execute(
+            "SELECT record FROM articles WHERE article = ? ORDER BY page_id LIMIT 1", (number,)
+        ).fetchone()
+        return ArticlePage.from_dict(json.loads(row[0])) if row else None
+
+    def iter_articles(self) -> Iterator[ArticlePage]:
+        """Every stored GDPR article page, by article number."""
+        cur = self._db.execute("SELECT record FROM articles ORDER BY article, page_id")
+        for (record,) in cur:
+            yield ArticlePage.from_dict(json.loads(record))
+
+    def iter_others(self) -> Iterator[NotADecision]:
+        """Every stored page that is neither a decision nor an article, by page_id."""
+        cur = self._db.execute("SELECT record FROM others ORDER BY page_id")
+        for (record,) in cur:
+            yield NotADecision(**json.loads(record))
+
+    def count_pages(self) -> int:
+        """How many pages (of every kind) are stored."""
+        return int(self._db.execute("SELECT count(*) FROM pages").fetchone()[0])
+
+    def iter_raw(self) -> Iterator[tuple[PageMeta, bytes]]:
+        """Every stored page's meta and raw HTML (decompressed), by page_id: input of reparse."""
+        # Fetch ids first so a caller may write (reparse) while iterating.
+        ids = [r[0] for r in self._db.execute("SELECT page_id FROM pages ORDER BY page_id")]
+        for page_id in ids:
+            row = self._db.execute(
+                "SELECT meta, raw FROM pages WHERE page_id = ?", (page_id,)
+            ).fetchone()
+            if row is not None:
+                yield PageMeta(**json.loads(row[0])), zlib.decompress(row[1])
+
+    def changes_since(self, seq: int) -> tuple[list[CaseRecord], list[int], int]:
+        """(cases written after `seq`, page_ids of cases removed after `seq`, current seq).
+
+        The index's incremental feed: keep the returned seq and pass it next time. A page_id is
+        never in both lists.
+        """
+        with self._txn():  # one snapshot for all three answers
+            cur = self._db.execute(
+                "SELECT record FROM cases WHERE seq > ? ORDER BY seq", (int(seq),)
+            )
+            changed = [CaseRecord.from_dict(json.loads(r)) for (r,) in cur]
+            deleted = [
+                int(r[0])
+                for r in self._db.execute(
+                    "SELECT page_id FROM deletions WHERE seq > ? ORDER BY seq", (int(seq),)
+                )
+            ]
+            return changed, deleted, self.seq
+
+    def integrity_check(self) -> str:
+        """SQLite's own integrity check: "ok" for a sound database."""
+        return str(self._db.execute("PRAGMA integrity_check").fetchone()[0])
