@@ -1,0 +1,230 @@
+"""The decision infobox: find it, read its `Label: | value` rows, turn cells into values.
+
+A cell holds several values separated by <br>; links carry names (Category:Body) and URLs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote, unquote, urljoin
+
+from lxml import html
+from lxml.html import HtmlElement
+
+from corpus.fields import clean, nullify
+from corpus.record import AppealRef, Source
+
+# Labels that make a table a decision infobox (DPA, court and CJEU variants).
+DECISION_LABELS = frozenset(
+    {
+        "Authority",
+        "Court",
+        "Jurisdiction",
+        "Relevant Law",
+        "Type",
+        "Outcome",
+        "Started",
+        "Decided",
+        "Published",
+        "Fine",
+        "Parties",
+        "National Case Number/Name",
+        "Case Number/Name",
+        "European Case Law Identifier",
+        "Appeal",
+        "Appeal from",
+        "Appeal to",
+        "Reference from",
+        "Original Language(s)",
+        "Language",
+        "Original Source",
+        "Initial Contributor",
+    }
+)
+
+
+_URL_SAFE = "!#$%&'()*+,-./:;=?@[]~_|"
+
+
+@dataclass
+class Segment:
+    """One <br>-separated piece of a cell: its text and its links (text, href, is-category)."""
+
+    text: str
+    links: list[tuple[str, str | None, bool]]
+
+
+def rows(table: HtmlElement) -> dict[str, HtmlElement]:
+    """Label (no trailing colon) -> value cell, for `<td>Label:</td><td>value</td>` rows."""
+    out: dict[str, HtmlElement] = {}
+    for tr in table.iter("tr"):
+        tds = [c for c in tr if c.tag == "td"]
+        if len(tds) != 2:
+            continue
+        label = clean(tds[0].text_content()).rstrip(":").strip()
+        if label and label not in out:
+            out[label] = tds[1]
+    return out
+
+
+def find_infobox(root: HtmlElement) -> tuple[HtmlElement, dict[str, HtmlElement]] | None:
+    """The first wikitable with decision labels (Jurisdiction, Authority/Court...) and its rows."""
+    for table in root.iter("table"):
+        if "wikitable" not in (table.get("class") or ""):
+            continue
+        r = rows(table)
+        if len(DECISION_LABELS.intersection(r)) >= 2:
+            return table, r
+    return None
+
+
+def _link(a: HtmlElement, wiki: str) -> tuple[str, str | None, bool]:
+    href = a.get("href")
+    title = a.get("title") or ""
+    is_cat = title.startswith("Category:") or "title=Category:" in (href or "")
+    href = urljoin(wiki + "/", href) if href and not href.startswith("#") else None
+    if href:
+        # Percent-encode non-ASCII, as browsers (and lxml's serialiser) do: one canonical form.
+        href = quote(href.strip(), safe=_URL_SAFE)
+    return clean(a.text_content()), href, is_cat
+
+
+def segments(cell: HtmlElement, wiki: str) -> list[Segment]:
+    """The <br>-separated (and list-item) pieces of a cell, empty ones dropped."""
+    segs: list[Segment] = []
+    cur_text: list[str] = []
+    cur_links: list[tuple[str, str | None, bool]] = []
+
+    def flush() -> None:
+        t = clean("".join(cur_text))
+        if t or cur_links:
+            segs.append(Segment(t, list(cur_links)))
+        cur_text.clear()
+        cur_links.clear()
+
+    def walk(el: HtmlElement) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag == "br":
+            flush()
+        elif tag in ("li", "p", "div"):
+            flush()
+            if el.text:
+                cur_text.append(el.text)
+            for c in el:
+                walk(c)
+            flush()
+        elif tag == "a":
+            cur_links.append(_link(el, wiki))
+            cur_text.append(el.text_content())
+        elif tag in ("style", "script") or not tag:
+            pass
+        else:
+            if el.text:
+                cur_text.append(el.text)
+            for c in el:
+                walk(c)
+        if el.tail:
+            cur_text.append(el.tail)
+
+    if cell.text:
+        cur_text.append(cell.text)
+    for c in cell:
+        walk(c)
+    flush()
+    return segs
+
+
+def text(cell: HtmlElement | None) -> str | None:
+    """The whole cell as one cleaned value, or None for null-like values."""
+    if cell is None:
+        return None
+    return nullify(cell.text_content())
+
+
+def values(cell: HtmlElement | None, wiki: str) -> list[str]:
+    """One cleaned value per <br>-separated piece; null-like pieces dropped."""
+    if cell is None:
+        return []
+    out = []
+    for s in segments(cell, wiki):
+        v = nullify(s.text)
+        if v is not None:
+            out.append(v)
+    return out
+
+
+def languages(cell: HtmlElement | None, wiki: str) -> list[str]:
+    """Languages as shown, without duplicates ('German German' is one language linked twice)."""
+    if cell is None:
+        return []
+    names: list[str] = []
+    for s in segments(cell, wiki):
+        if s.links:
+            names.extend(nullify(t) or "" for t, _, _ in s.links)
+        else:
+            names.append(nullify(s.text) or "")
+    return list(dict.fromkeys(n for n in names if n))
+
+
+def sources(cell: HtmlElement | None, wiki: str) -> list[Source]:
+    """Original sources: each link as {name, url}; unlinked text pieces as {name, url: None}."""
+    if cell is None:
+        return []
+    out: list[Source] = []
+    for s in segments(cell, wiki):
+        if s.links:
+            for t, href, _ in s.links:
+                name = nullify(t)
+                url = href if href and not _is_placeholder_url(href) else None
+                if name or url:
+                    out.append(Source(name=name or url or "", url=url))
+        elif (name := nullify(s.text)) is not None:
+            out.append(Source(name=name, url=None))
+    return out
+
+
+def _is_placeholder_url(href: str) -> bool:
+    return "{{{" in unquote(href)
+
+
+def appeal_ref(cell: HtmlElement | None, wiki: str, *, has_status: bool) -> AppealRef | None:
+    """An appeal cell: `status<br>body<br>case` (has_status) or `body<br>case`; None if empty."""
+    if cell is None:
+        return None
+    segs = segments(cell, wiki)
+    status = body = case = url = None
+    # The body is the piece linking to a Category: page (GDPRhub's category per court/DPA).
+    body_i = next((i for i, s in enumerate(segs) if any(c for _, _, c in s.links)), None)
+    if body_i is None:
+        if has_status:
+            status_seg, rest = (segs[0], segs[1:]) if segs else (None, [])
+            body_seg = rest[0] if len(rest) >= 2 else None
+            case_segs = rest[1:] if body_seg is not None else rest
+        else:
+            status_seg = None
+            body_seg = segs[0] if segs else None
+            case_segs = segs[1:]
+    else:
+        status_seg = segs[body_i - 1] if has_status and body_i >= 1 else None
+        body_seg = segs[body_i]
+        case_segs = segs[body_i + 1 :]
+    if status_seg is not None:
+        status = nullify(status_seg.text)
+    if body_seg is not None:
+        body = nullify(body_seg.text)
+    for seg in case_segs:
+        t = nullify(seg.text)
+        if t is None and not seg.links:
+            continue
+        case = t
+        ext = [h for _, h, is_cat in seg.links if h and not is_cat]
+        url = ext[0] if ext else None
+        break
+    if status is None and body is None and case is None and url is None:
+        return None
+    return AppealRef(status=status, body=body, case_number=case, url=url)
+
+
+def element(fragment: str) -> html.HtmlElement:
+    """Parse a small HTML snippet (for tests and helpers)."""
+    return html.fragment_fromstring(fragment, create_parent="div")

@@ -1,0 +1,368 @@
+"""Parse a rendered GDPRhub page into a CaseRecord, an ArticlePage or a NotADecision.
+
+Accepts a full saved page (`index.php?title=...`, metadata in the head's RLCONF) or the
+`action=parse` fragment (the `mw-parser-output` HTML, metadata given beside it). Pure: no I/O.
+Both forms give equal records: everything is read from the `mw-parser-output` element.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import quote
+
+from lxml import etree, html
+from lxml.html import HtmlElement
+
+from corpus import infobox, sections
+from corpus.fields import clean, facet, gdpr_provision, parse_date, parse_ecli, parse_fine
+from corpus.record import (
+    Appeal,
+    ArticlePage,
+    CaseRecord,
+    Kind,
+    NotADecision,
+    PageMeta,
+    ParsedPage,
+    ParseError,
+)
+
+DEFAULT_WIKI = "https://gdprhub.eu"
+
+# Bot-challenge interstitials served instead of the page (Anubis proof-of-work, Cloudflare).
+_CHALLENGE_MARKERS = (
+    ("making sure you&#39;re not a bot", "Anubis"),
+    ("making sure you're not a bot", "Anubis"),
+    ("making sure you’re not a bot", "Anubis"),
+    ("anubis_challenge", "Anubis"),
+    ("within.website/x/cmd/anubis", "Anubis"),
+    ("/.within.website/", "Anubis"),
+    ("<title>just a moment...</title>", "Cloudflare"),
+    ("cf-browser-verification", "Cloudflare"),
+    ("challenge-platform", "Cloudflare"),
+    ("cf_chl_opt", "Cloudflare"),
+    ("ddos-guard", "DDoS-Guard"),
+)
+
+# "Article 32 GDPR" - GDPRhub's article commentary pages.
+_ARTICLE_TITLE = re.compile(r"^Article (\d{1,2}) GDPR$")
+# "Article 74 - Tasks of the Chair" in the article page's navigation box header.
+_ARTICLE_HEADING = re.compile(r"Article\s+(\d{1,2})\s*[-–—:]\s*(.+)$")
+
+_PARSER_OUTPUT = "mw-parser-output"
+
+
+def page_url(title: str, wiki: str = DEFAULT_WIKI) -> str:
+    """Canonical address of a page: `<wiki>/index.php?title=<Title_with_underscores>`."""
+    return f"{wiki.rstrip('/')}/index.php?title=" + quote(title.replace(" ", "_"), safe="/()!*~")
+
+
+def _text(data: str | bytes) -> str:
+    """Decoded text; ParseError for empty or binary input."""
+    if isinstance(data, bytes):
+        if b"\x00" in data[:4096]:
+            raise ParseError("binary data, not an HTML page")
+        try:
+            data = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ParseError("not UTF-8 text: binary data, not an HTML page") from None
+    if not data.strip():
+        raise ParseError("empty file")
+    if "\x00" in data[:4096]:
+        raise ParseError("binary data, not an HTML page")
+    head = data[:4096]
+    if sum(1 for ch in head if ord(ch) < 32 and ch not in "\t\n\r\f") > 8 or "\ufffd" * 4 in head:
+        raise ParseError("binary data, not an HTML page")
+    if "<" not in head:
+        raise ParseError("not HTML: no markup found")
+    return data
+
+
+def _check_challenge(data: str) -> None:
+    low = data[:20000].lower()
+    for marker, who in _CHALLENGE_MARKERS:
+        if marker in low:
+            raise ParseError(f"bot-challenge interstitial ({who}), not the page")
+
+
+def _is_full_page(data: str) -> bool:
+    return "RLCONF" in data[:200000] or "wgArticleId" in data[:200000]
+
+
+def _rlconf_value(data: str, key: str) -> object:
+    i = data.find(f'"{key}":')
+    if i < 0:
+        return None
+    try:
+        value, _ = json.JSONDecoder().raw_decode(data, i + len(key) + 3)
+    except ValueError:
+        return None
+    return value
+
+
+def read_meta(html_text: str | bytes) -> PageMeta:
+    """PageMeta from a full saved page's head (wgArticleId, wgCurRevisionId, wgPageName...)."""
+    data = _text(html_text)
+    _check_challenge(data)
+    page_id = _rlconf_value(data, "wgArticleId")
+    revision = _rlconf_value(data, "wgCurRevisionId")
+    name = _rlconf_value(data, "wgPageName")
+    if not isinstance(name, str):
+        name = _rlconf_value(data, "wgTitle")
+    cats = _rlconf_value(data, "wgCategories")
+    if not isinstance(page_id, int) or not isinstance(revision, int) or not isinstance(name, str):
+        raise ParseError("no MediaWiki page metadata (wgArticleId/wgCurRevisionId) in the head")
+    if page_id <= 0:
+        raise ParseError("page does not exist on the wiki (wgArticleId 0)")
+    title = name.replace("_", " ")
+    categories = [c for c in cats if isinstance(c, str)] if isinstance(cats, list) else []
+    return PageMeta(
+        title=title,
+        page_id=page_id,
+        revision_id=revision,
+        categories=categories,
+        url=page_url(title),
+    )
+
+
+def _content_root(data: str) -> HtmlElement:
+    """The mw-parser-output element of a full page or fragment; ParseError if truncated/absent."""
+    if _PARSER_OUTPUT not in data:
+        raise ParseError("not a GDPRhub page: no MediaWiki content (mw-parser-output)")
+    full = _is_full_page(data)
+    if full and "</html>" not in data[-4096:].lower():
+        raise ParseError("truncated HTML: the page does not end with </html>")
+    try:
+        doc = (
+            html.document_fromstring(data)
+            if full
+            else html.fragment_fromstring(data, create_parent="div")
+        )
+    except (etree.ParserError, ValueError) as e:
+        raise ParseError(f"unparseable HTML: {e}") from None
+    found = doc.xpath(
+        f"//div[contains(concat(' ', normalize-space(@class), ' '), ' {_PARSER_OUTPUT} ')]"
+    )
+    if not found:
+        raise ParseError("not a GDPRhub page: no MediaWiki content (mw-parser-output)")
+    root = found[0] if isinstance(found, list) else None
+    if not isinstance(root, HtmlElement):
+        raise ParseError("not a GDPRhub page: no MediaWiki content (mw-parser-output)")
+    if not full:
+        _check_balanced(data)
+    return root
+
+
+def _check_balanced(fragment: str) -> None:
+    """A fragment cut short leaves tables/divs unclosed (lxml would silently close them)."""
+    low = fragment.lower()
+    for tag in ("table", "div"):
+        opened = len(re.findall(rf"<{tag}[\s>]", low))
+        closed = low.count(f"</{tag}>")
+        if opened > closed:
+            raise ParseError(f"truncated HTML: {opened - closed} <{tag}> element(s) never closed")
+
+
+def content_html(html_text: str | bytes) -> str:
+    """The `<div class="mw-parser-output">...</div>` of a full page (what action=parse returns)."""
+    data = _text(html_text)
+    _check_challenge(data)
+    root = _content_root(data)
+    root.tail = None
+    return html.tostring(root, encoding="unicode")
+
+
+def parse_page(
+    html_text: str | bytes, meta: PageMeta | None = None, *, wiki: str = DEFAULT_WIKI
+) -> ParsedPage:
+    """Parse a full saved page or an action=parse fragment into a record."""
+    data = _text(html_text)
+    _check_challenge(data)
+    if meta is None:
+        if not _is_full_page(data):
+            if _PARSER_OUTPUT in data:
+                raise ParseError("fragment without metadata: pass meta (page id, revision, title)")
+            raise ParseError("not a GDPRhub page: no MediaWiki metadata or content")
+        meta = read_meta(data)
+    root = _content_root(data)
+    if _is_full_page(data) and "printfooter" not in data and "catlinks" not in data:
+        raise ParseError("truncated HTML: the page ends before its footer")
+    return parse_content(root, meta, wiki=wiki)
+
+
+def parse_content(root: HtmlElement, meta: PageMeta, *, wiki: str = DEFAULT_WIKI) -> ParsedPage:
+    """Build the record from a parsed mw-parser-output element (modified in place)."""
+    url = meta.url or page_url(meta.title, wiki)
+    box = infobox.find_infobox(root)
+    if box is None:
+        m = _ARTICLE_TITLE.match(meta.title)
+        if m:
+            return _article(root, meta, int(m.group(1)), url)
+        return NotADecision(meta.title, meta.page_id, meta.revision_id, _why_not(meta.title))
+    table, cells = box
+    return _case(root, table, cells, meta, url, wiki)
+
+
+def _why_not(title: str) -> str:
+    ns = title.split(":", 1)[0] if ":" in title else ""
+    if ns in {
+        "Help",
+        "Category",
+        "Template",
+        "User",
+        "File",
+        "Special",
+        "GDPRhub",
+        "MediaWiki",
+        "Talk",
+    }:
+        return f"{ns} namespace page, no decision infobox"
+    return "no decision infobox"
+
+
+_REQUIRED = ("Jurisdiction", "Relevant Law")
+
+
+def _case(
+    root: HtmlElement,
+    table: HtmlElement,
+    cells: dict[str, HtmlElement],
+    meta: PageMeta,
+    url: str,
+    wiki: str,
+) -> CaseRecord:
+    missing = [k for k in _REQUIRED if k not in cells]
+    if "Authority" not in cells and "Court" not in cells:
+        missing.insert(0, "Authority or Court")
+    if missing:
+        raise ParseError("decision infobox lacks rows: " + ", ".join(missing))
+    kind: Kind = "dpa" if "Authority" in cells else "court"
+    get = cells.get
+    jurisdiction = infobox.text(get("Jurisdiction"))
+    relevant_law = infobox.values(get("Relevant Law"), wiki)
+    provisions = [p for p in (gdpr_provision(x) for x in relevant_law) if p]
+    fine_amount, fine_currency, fine_text = parse_fine(infobox.text(get("Fine")), jurisdiction)
+    if kind == "dpa":
+        appeal = Appeal(to=infobox.appeal_ref(get("Appeal"), wiki, has_status=True))
+    else:
+        from_cell = get("Appeal from") if "Appeal from" in cells else get("Reference from")
+        appeal = Appeal(
+            from_=infobox.appeal_ref(from_cell, wiki, has_status=False),
+            to=infobox.appeal_ref(get("Appeal to"), wiki, has_status=True),
+        )
+    case_cell = get("National Case Number/Name")
+    if case_cell is None:
+        case_cell = get("Case Number/Name")
+    lang_cell = get("Original Language(s)")
+    if lang_cell is None:
+        lang_cell = get("Language")
+    authority_cell = get("Authority") if kind == "dpa" else get("Court")
+    record = CaseRecord(
+        title=meta.title,
+        url=url,
+        page_id=meta.page_id,
+        revision_id=meta.revision_id,
+        kind=kind,
+        authority=infobox.text(authority_cell),
+        jurisdiction=jurisdiction,
+        relevant_law=relevant_law,
+        gdpr_articles=sorted({n for n, _ in provisions}),
+        gdpr_provisions=list(dict.fromkeys(p for _, p in provisions)),
+        type=facet(infobox.text(get("Type"))),
+        outcome=facet(infobox.text(get("Outcome"))),
+        date_started=parse_date(infobox.text(get("Started"))),
+        date_decided=parse_date(infobox.text(get("Decided"))),
+        date_published=parse_date(infobox.text(get("Published"))),
+        fine_amount=fine_amount,
+        fine_currency=fine_currency,
+        fine_text=fine_text,
+        parties=infobox.values(get("Parties"), wiki),
+        case_number=infobox.text(case_cell),
+        ecli=parse_ecli(infobox.text(get("European Case Law Identifier"))),
+        original_languages=infobox.languages(lang_cell, wiki),
+        original_sources=infobox.sources(get("Original Source"), wiki),
+        appeal=appeal,
+        categories=list(meta.categories),
+    )
+    _fill_sections(record, root, table)
+    return record
+
+
+def _fill_sections(record: CaseRecord, root: HtmlElement, table: HtmlElement) -> None:
+    parent = table.getparent()
+    if parent is not None:
+        parent.remove(table)
+    sections.strip_debris(root)
+    children = list(root)
+    for path, blocks in sections.split_sections(children):
+        top = path[0].casefold() if path else ""
+        sub = path[1].casefold() if len(path) > 1 else ""
+        paras = sections.paragraphs(blocks)
+        if not path:
+            record.lead = _append(record.lead, sections.join(paras))
+        elif top == "english summary":
+            field = _summary_field(sub)
+            if field:
+                setattr(record, field, _append(getattr(record, field), sections.join(paras)))
+        elif top in ("facts", "dispute", "holding"):
+            setattr(record, top, _append(getattr(record, top), sections.join(paras)))
+        elif top in ("comment", "comments"):
+            record.comment = _append(record.comment, sections.join(paras))
+        elif top.startswith("english machine translation"):
+            record.machine_translation = _append(
+                record.machine_translation, sections.machine_translation(paras)
+            )
+
+
+def _summary_field(sub: str) -> str | None:
+    if sub.startswith("fact") or sub == "background":
+        return "facts"
+    if sub.startswith("dispute") or sub.startswith("question"):
+        return "dispute"
+    if sub.startswith("holding"):
+        return "holding"
+    return None
+
+
+def _append(old: str | None, new: str | None) -> str | None:
+    if not new:
+        return old
+    return f"{old}\n\n{new}" if old else new
+
+
+def _article(root: HtmlElement, meta: PageMeta, number: int, url: str) -> ArticlePage:
+    heading = None
+    for th in root.iter("th"):
+        m = _ARTICLE_HEADING.search(clean(th.text_content()).strip("←→ "))
+        if m and int(m.group(1)) == number:
+            heading = clean(m.group(2)).strip("←→ ") or None
+            break
+    for table in list(root.iter("table")):
+        if "wikitable" in (table.get("class") or ""):
+            parent = table.getparent()
+            if parent is not None:
+                parent.remove(table)
+            break
+    sections.strip_debris(root)
+    text = commentary = None
+    for path, blocks in sections.split_sections(list(root)):
+        top = path[0].casefold() if path else ""
+        if top == "legal text":
+            blocks = [b for b in blocks if b.tag != "center"]
+            text = _append(text, sections.join(sections.paragraphs(blocks)))
+        elif top == "commentary":
+            paras = sections.paragraphs(blocks)
+            if len(path) > 1:
+                paras = [path[1], *paras]
+            commentary = _append(commentary, sections.join(paras))
+    return ArticlePage(
+        title=meta.title,
+        url=url,
+        page_id=meta.page_id,
+        revision_id=meta.revision_id,
+        article=number,
+        heading=heading,
+        text=text,
+        commentary=commentary,
+        categories=list(meta.categories),
+    )
