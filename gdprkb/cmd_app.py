@@ -1,9 +1,62 @@
-"""CLI commands for app (registered by gdprkb.cli)."""
+"""CLI command `serve`: run the Streamlit app (app.py) on the resolved home."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from gdprkb.home import Home
+
+APP = Path(__file__).resolve().parent.parent / "app.py"
+
+
+def streamlit_command(port: int, host: str) -> list[str]:
+    """The `streamlit run` command line for the app: headless, no usage statistics."""
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP),
+        "--server.headless=true",
+        f"--server.port={port}",
+        f"--server.address={host}",
+        "--browser.gatherUsageStats=false",
+        "--server.fileWatcherType=none",
+        "--global.developmentMode=false",
+    ]
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the main app."""
+
+    @app.command()
+    def serve(
+        ctx: typer.Context,
+        port: Annotated[int, typer.Option(help="Port to serve on.")] = 8501,
+        host: Annotated[str, typer.Option(help="Address to bind (0.0.0.0 for all).")] = (
+            "127.0.0.1"
+        ),
+    ) -> None:
+        """Serve the browser app: search, read cases, browse GDPR articles, export results."""
+        home: Home = ctx.obj
+        if not APP.is_file():
+            typer.echo(f"error: the app script {APP} is missing (broken install?)", err=True)
+            raise typer.Exit(2)
+        if not home.db.is_file():
+            typer.echo(
+                f"note: no corpus in {home.root} yet; the app will say how to scrape or ingest.",
+                err=True,
+            )
+        typer.echo(f"gdprkb app on http://{host}:{port}  (home: {home.root}; Ctrl-C to stop)")
+        env = {**os.environ, "GDPRKB_HOME": str(home.root)}
+        try:
+            code = subprocess.call(streamlit_command(port, host), env=env)
+        except KeyboardInterrupt:
+            code = 0
+        raise typer.Exit(code)

@@ -1,0 +1,163 @@
+"""The search page: query box, sidebar facet filters with live counts, sort, paged result cards.
+
+The article page reuses `render` with a fixed article filter. Hook point for translation
+(issue 6): `render_query_box` draws the query box; a language selector and the
+"searched for: <English query>" line belong beside it, and `search_query` is where a
+translated query would replace the typed one before searching.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from gdprkb.home import Home
+from webapp import backend, nav, results
+from webapp.state import FACETS, PAGE_SIZE, SORTS, View, page_count
+
+QUERY_HELP = """\
+**Words** match all forms (`surveillance` finds *surveilled*); all words must match.
+
+| Write | To find |
+|---|---|
+| `video surveillance employee` | decisions with all three words |
+| `"legitimate interest"` | the exact phrase |
+| `cookies OR tracking`, `NOT fine`, `(a OR b) AND c` | either, excluding, grouping |
+| `consent*` | words starting with *consent* |
+| `country:Spain`, `authority:CNIL` | decisions of one country or authority |
+| `article:32`, `article:5(1)(f)` | decisions citing a GDPR article or provision |
+| `outcome:violation`, `type:complaint` | by outcome or type |
+| `year:2021..2023`, `fine:>10000` | by year range, by fine (in euros, approximately) |
+
+The sidebar filters do the same with counts; they combine with the query.
+"""
+
+SORT_LABELS = {"relevance": "Relevance", "date": "Newest first", "fine": "Highest fine"}
+_WIDGET_VIEW = "_widget_view"
+
+
+def _seed(view: View, fixed: dict[str, list[str]]) -> None:
+    """Put the view into the widgets' session state when it did not come from them."""
+    ss = st.session_state
+    if ss.get(_WIDGET_VIEW) == view and "w_q" in ss:
+        return
+    ss["w_q"] = view.q
+    for key in FACETS:
+        ss[f"w_f_{key}"] = list(view.filters.get(key, ()))
+    ss["w_year_from"] = view.year_from
+    ss["w_year_to"] = view.year_to
+    ss["w_fine_min"] = view.fine_min
+    ss["w_fine_max"] = view.fine_max
+    ss["w_sort"] = view.sort
+    ss["w_page"] = view.page
+
+
+def _from_widgets(view: View) -> View:
+    """The view the widgets now ask for; any change but the page starts again at page 1."""
+    ss = st.session_state
+    filters = {k: tuple(ss.get(f"w_f_{k}") or ()) for k in FACETS}
+    new = view.with_(
+        q=(ss.get("w_q") or "").strip(),
+        filters={k: v for k, v in filters.items() if v},
+        year_from=ss.get("w_year_from"),
+        year_to=ss.get("w_year_to"),
+        fine_min=ss.get("w_fine_min"),
+        fine_max=ss.get("w_fine_max"),
+        sort=ss.get("w_sort") or "relevance",
+        page=int(ss.get("w_page") or 1),
+    )
+    if new.with_(page=1) != view.with_(page=1):
+        new = new.with_(page=1)
+    return new
+
+
+def render_query_box(view: View) -> None:
+    """The query box with the query-language help one click away (translation hook)."""
+    cols = st.columns([6, 1], vertical_alignment="bottom")
+    cols[0].text_input(
+        "Search decisions",
+        key="w_q",
+        placeholder='e.g. video surveillance employee, "legitimate interest" cookies, article:32',
+        help="Press Enter to search. Combine with the filters in the sidebar.",
+    )
+    with cols[1].popover("Query help", icon=":material/help:", use_container_width=True):
+        st.markdown(QUERY_HELP)
+
+
+def search_query(view: View) -> str:
+    """The query actually searched (translation hook: a translated query goes here)."""
+    return view.q
+
+
+def render(home: Home, view: View, fixed: dict[str, list[str]] | None = None) -> View:
+    """Draw the search controls and results for `view`; return the view the widgets ask for."""
+    fixed = fixed or {}
+    _seed(view, fixed)
+    render_query_box(view)
+    view = _from_widgets(view)
+    outcome = backend.search(home, view, query=search_query(view), fixed=fixed)
+    # A page beyond the last (an old link, a narrower filter) shows the last page instead.
+    pages = page_count(outcome.total)
+    if view.page > pages:
+        view = view.with_(page=pages)
+        outcome = backend.search(home, view, query=search_query(view), fixed=fixed)
+    st.session_state["w_page"] = view.page
+    _sidebar(home, view, outcome, fixed)
+    results.render(home, view, outcome, fixed)
+    if outcome.total > PAGE_SIZE:
+        st.pagination(pages, key="w_page", max_visible_pages=9)
+    st.session_state[_WIDGET_VIEW] = view
+    return view
+
+
+def _label(counts: dict[str, int]) -> Any:
+    def fmt(value: str) -> str:
+        n = counts.get(value)
+        return f"{value} ({n:,})" if n is not None else f"{value} (0)"
+
+    return fmt
+
+
+def _sidebar(
+    home: Home, view: View, outcome: backend.SearchOutcome, fixed: dict[str, list[str]]
+) -> None:
+    sb = st.sidebar
+    sb.header("Filters", anchor=False)
+    if view.filters or view.year_from or view.year_to or view.fine_min or view.fine_max:
+        sb.button(
+            "Clear all filters",
+            on_click=nav.go,
+            args=(
+                view.with_(
+                    filters={}, year_from=None, year_to=None, fine_min=None, fine_max=None, page=1
+                ),
+            ),
+            icon=":material/filter_alt_off:",
+        )
+    sb.selectbox("Sort by", SORTS, key="w_sort", format_func=SORT_LABELS.__getitem__)
+    for key, label in FACETS.items():
+        if key in fixed:
+            continue
+        counts = dict(outcome.facets.get(key, []))
+        selected = list(st.session_state.get(f"w_f_{key}") or [])
+        options = list(dict.fromkeys([*selected, *counts]))
+        if key == "article":
+            options.sort(key=lambda a: int(a) if a.isdigit() else 10_000)
+        sb.multiselect(
+            label,
+            options,
+            key=f"w_f_{key}",
+            format_func=_label(counts),
+            placeholder="Any",
+        )
+    lo, hi = backend.year_bounds(home)
+    cols = sb.columns(2)
+    cols[0].number_input("Year from", min_value=lo, max_value=hi, step=1, key="w_year_from")
+    cols[1].number_input("Year to", min_value=lo, max_value=hi, step=1, key="w_year_to")
+    cols = sb.columns(2)
+    cols[0].number_input(
+        "Fine from (€)", min_value=0.0, step=1000.0, key="w_fine_min", format="%.0f"
+    )
+    cols[1].number_input("Fine to (€)", min_value=0.0, step=1000.0, key="w_fine_max", format="%.0f")
+    sb.caption("Fines in other currencies are compared at an approximate euro rate.")
