@@ -1,9 +1,233 @@
-"""CLI commands for corpus (registered by gdprkb.cli)."""
+"""CLI commands for the corpus: ingest, reparse, export, stats (registered by gdprkb.cli).
+
+Each command opens the store in the home folder, calls one library function and turns library
+errors into a one-line message and exit code 2. Exit codes: 0 all good; 1 some inputs failed
+(the rest was still stored, each failure is listed); 2 nothing done (bad option, unusable DB).
+"""
 
 from __future__ import annotations
 
+import json
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+
+from corpus.export import export as export_cases
+from corpus.ingest import IngestResult, ingest, reparse
+from corpus.store import Store, StoreError
+from gdprkb.home import Home
+
+
+class Format(StrEnum):
+    """Export formats."""
+
+    csv = "csv"
+    jsonl = "jsonl"
+    parquet = "parquet"
+
+
+class Kind(StrEnum):
+    """Decision kinds."""
+
+    dpa = "dpa"
+    court = "court"
+
+
+# The case filters, defined once and shared by `export` and `stats`.
+JurisdictionOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--jurisdiction", "-j", help="Only this jurisdiction (repeat for any of several)."
+    ),
+]
+ArticleOpt = Annotated[
+    list[int] | None,
+    typer.Option("--article", "-a", help="Only cases citing this GDPR article (repeatable: any)."),
+]
+YearOpt = Annotated[
+    list[int] | None,
+    typer.Option("--year", "-y", help="Only this year decided (else published); repeatable."),
+]
+YearFromOpt = Annotated[int | None, typer.Option("--year-from", help="Only from this year on.")]
+YearToOpt = Annotated[int | None, typer.Option("--year-to", help="Only up to this year.")]
+KindOpt = Annotated[Kind | None, typer.Option("--kind", "-k", help="Only DPA or court cases.")]
+AuthorityOpt = Annotated[
+    list[str] | None, typer.Option("--authority", help="Only this DPA or court (repeatable).")
+]
+OutcomeOpt = Annotated[
+    list[str] | None, typer.Option("--outcome", help="Only this outcome (repeatable).")
+]
+TypeOpt = Annotated[list[str] | None, typer.Option("--type", help="Only this type (repeatable).")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+
+
+def _filters(**given: Any) -> dict[str, Any]:
+    out = {k: v for k, v in given.items() if v not in (None, [])}
+    if "kind" in out:
+        out["kind"] = out["kind"].value
+    return out
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
+    return typer.Exit(code)
+
+
+@contextmanager
+def _store(ctx: typer.Context) -> Iterator[Store]:
+    """Open the home's store; library errors become a clean message and exit code 2."""
+    home: Home = ctx.obj if isinstance(ctx.obj, Home) else Home.resolve(None)
+    try:
+        home.ensure()
+        store = Store(home.db)
+    except (OSError, sqlite3.Error) as e:
+        raise _fail(f"cannot open the corpus database {home.db}: {e}") from None
+    try:
+        yield store
+    except (StoreError, ValueError, OSError, sqlite3.Error) as e:
+        raise _fail(str(e)) from None
+    finally:
+        store.close()
+
+
+def _report(result: IngestResult, verb: str) -> None:
+    head, *failures = result.summary_lines()
+    typer.echo(head.replace("ingested", verb, 1))
+    for line in failures:
+        typer.secho(line, err=True, fg=typer.colors.RED)
+    if result.failed:
+        raise typer.Exit(1)
+
+
+def ingest_cmd(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Saved GDPRhub pages: .html / .html.gz files, folders, .zip files."),
+    ],
+    quiet: QuietOpt = False,
+) -> None:
+    """Parse saved GDPRhub pages into the corpus; unchanged revisions are skipped.
+
+    Ends with a summary: decisions ingested (new, updated), article pages, pages that are not a
+    decision, unchanged pages, and each failed file with its reason. Exit code 1 when any file
+    failed (the others are still stored).
+    """
+    with _store(ctx) as store:
+        result = ingest(store, paths, progress=not quiet)
+    _report(result, "ingested")
+
+
+def reparse_cmd(ctx: typer.Context, quiet: QuietOpt = False) -> None:
+    """Rebuild every record from the stored raw pages (offline); rewrite only changed records."""
+    with _store(ctx) as store:
+        result = reparse(store, progress=not quiet)
+    _report(result, "reparsed")
+
+
+def export_cmd(
+    ctx: typer.Context,
+    format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Write here (default: stdout; not Parquet).")
+    ] = None,
+    with_text: Annotated[
+        bool, typer.Option("--with-text", help="CSV: add lead, facts, dispute, holding, ....")
+    ] = False,
+    jurisdiction: JurisdictionOpt = None,
+    article: ArticleOpt = None,
+    year: YearOpt = None,
+    year_from: YearFromOpt = None,
+    year_to: YearToOpt = None,
+    kind: KindOpt = None,
+    authority: AuthorityOpt = None,
+    outcome: OutcomeOpt = None,
+    type: TypeOpt = None,
+) -> None:
+    """Export cases as CSV (Excel-ready UTF-8), JSONL (the record contract) or Parquet."""
+    filters = _filters(
+        jurisdiction=jurisdiction,
+        article=article,
+        year=year,
+        year_from=year_from,
+        year_to=year_to,
+        kind=kind,
+        authority=authority,
+        outcome=outcome,
+        type=type,
+    )
+    with _store(ctx) as store:
+        n = export_cases(store, format.value, out, with_text=with_text, **filters)
+    typer.echo(f"exported {n} cases" + (f" to {out}" if out else ""), err=True)
+
+
+def stats_cmd(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+    jurisdiction: JurisdictionOpt = None,
+    article: ArticleOpt = None,
+    year: YearOpt = None,
+    year_from: YearFromOpt = None,
+    year_to: YearToOpt = None,
+    kind: KindOpt = None,
+) -> None:
+    """Count the stored cases per kind, jurisdiction and year (after any filters)."""
+    filters = _filters(
+        jurisdiction=jurisdiction,
+        article=article,
+        year=year,
+        year_from=year_from,
+        year_to=year_to,
+        kind=kind,
+    )
+    with _store(ctx) as store:
+        pages = store.page_counts()
+        total = store.count_cases(**filters)
+        groups = {by: store.counts(by, **filters) for by in ("kind", "jurisdiction", "year")}
+    # Years read best in order (unknown last); the others most frequent first.
+    groups["year"].sort(key=lambda r: (r[0] is None, r[0] or 0))
+    if as_json:
+        data = {
+            "cases": total,
+            "article_pages": pages["article"],
+            "other_pages": pages["other"],
+            "failures": pages["failure"],
+            **{
+                f"by_{by}": [{"value": v, "count": n} for v, n in rows]
+                for by, rows in groups.items()
+            },
+        }
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    typer.echo(
+        f"cases: {total}   article pages: {pages['article']}   "
+        f"other pages: {pages['other']}   failures: {pages['failure']}"
+    )
+    for by, rows in groups.items():
+        typer.echo(f"\nby {by}:")
+        width = max((len(_label(v)) for v, _ in rows), default=0)
+        for value, n in rows:
+            typer.echo(f"  {_label(value):<{width}}  {n:>6}")
+
+
+def _label(value: Any) -> str:
+    return "(none)" if value is None else str(value)
+
+
+COMMANDS: dict[str, Callable[..., None]] = {
+    "ingest": ingest_cmd,
+    "reparse": reparse_cmd,
+    "export": export_cmd,
+    "stats": stats_cmd,
+}
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the main app."""
+    for name, fn in COMMANDS.items():
+        app.command(name)(fn)

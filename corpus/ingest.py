@@ -1,0 +1,259 @@
+"""Ingest saved GDPRhub pages (files, folders, .html.gz, .zip) into the store, and reparse.
+
+Each page is read, its head's metadata checked against the store (an unchanged revision is
+skipped before parsing), parsed, and stored; many pages share one transaction (`batch_size`),
+so a crash loses at most the open batch and a re-run completes the job. A page that cannot be
+read or parsed is recorded as a failure naming the file and the reason; the rest goes on and
+nothing stored is overwritten by a failure.
+"""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import os
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TypeVar
+
+from tqdm import tqdm
+
+from corpus.parse import parse_page, read_meta
+from corpus.record import PARSER_VERSION, ArticlePage, CaseRecord, NotADecision, ParseError
+from corpus.store import Store
+
+PAGE_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
+ARCHIVE_SUFFIXES = (".zip",)
+BATCH_SIZE = 100
+T = TypeVar("T")
+
+
+@dataclass
+class IngestResult:
+    """What an ingest or reparse did: counts per outcome and a reason per failed input."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    articles: int = 0
+    not_decision: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def ingested(self) -> int:
+        """Decision records written (new or updated)."""
+        return self.new + self.updated
+
+    @property
+    def total(self) -> int:
+        """Inputs seen."""
+        base = self.ingested + self.unchanged + self.articles + self.not_decision
+        return base + len(self.failed)
+
+    def summary_lines(self) -> list[str]:
+        """The human summary: one line of counts, then one line per failed input."""
+        lines = [
+            f"ingested {self.ingested} decisions ({self.new} new, {self.updated} updated), "
+            f"{self.articles} article pages, {self.not_decision} not a decision, "
+            f"{self.unchanged} unchanged, {len(self.failed)} failed"
+        ]
+        lines += [f"failed: {name}: {reason}" for name, reason in self.failed]
+        return lines
+
+
+@dataclass(frozen=True)
+class PageInput:
+    """One page to ingest: its display name (the file, or archive.zip:member) and where it is."""
+
+    name: str
+    source: Path
+    member: str | None = None
+
+
+class _Reader:
+    """Reads PageInputs, keeping the last .zip open (one central-directory read per archive)."""
+
+    def __init__(self) -> None:
+        self._zip: tuple[Path, zipfile.ZipFile] | None = None
+
+    def read(self, item: PageInput) -> bytes:
+        """The page's bytes, gunzipped when its name ends with .gz."""
+        if item.member is None:
+            data = item.source.read_bytes()
+        else:
+            if self._zip is None or self._zip[0] != item.source:
+                self.close()
+                self._zip = (item.source, zipfile.ZipFile(item.source))
+            data = self._zip[1].read(item.member)
+        if (item.member or item.source.name).lower().endswith(".gz"):
+            data = _gunzip(data)
+        return data
+
+    def close(self) -> None:
+        """Close the open archive, if any."""
+        if self._zip is not None:
+            self._zip[1].close()
+            self._zip = None
+
+
+def _gunzip(data: bytes) -> bytes:
+    try:
+        return gzip.decompress(data)
+    except (OSError, EOFError, zlib.error) as e:
+        raise ValueError(f"not a readable gzip file ({e})") from None
+
+
+def _is_page(name: str) -> bool:
+    return name.lower().endswith(PAGE_SUFFIXES)
+
+
+def _is_archive(name: str) -> bool:
+    return name.lower().endswith(ARCHIVE_SUFFIXES)
+
+
+def discover(
+    paths: Iterable[str | os.PathLike[str]],
+) -> tuple[list[PageInput], list[tuple[str, str]]]:
+    """The pages under the given files and folders, plus (path, reason) for inputs that can't
+    be listed (missing path, corrupt .zip). Folders are walked recursively for .html, .htm,
+    .html.gz and .zip files; a file named explicitly is taken whatever its suffix."""
+    pages: list[PageInput] = []
+    problems: list[tuple[str, str]] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = sorted(
+                (
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file() and (_is_page(p.name) or _is_archive(p.name))
+                ),
+                key=lambda p: (len(str(p)), str(p)),
+            )
+            for p in found:
+                _add(p, pages, problems)
+        elif path.is_file():
+            _add(path, pages, problems)
+        elif path.exists():
+            problems.append((str(path), "not a regular file or folder"))
+        else:
+            problems.append((str(path), "no such file or folder"))
+    return pages, problems
+
+
+def _add(path: Path, pages: list[PageInput], problems: list[tuple[str, str]]) -> None:
+    if not _is_archive(path.name):
+        pages.append(PageInput(str(path), path))
+        return
+    try:
+        with zipfile.ZipFile(path) as zf:
+            members = [m.filename for m in zf.infolist() if not m.is_dir() and _is_page(m.filename)]
+    except (zipfile.BadZipFile, OSError, EOFError) as e:
+        problems.append((str(path), f"not a readable zip archive ({e})"))
+        return
+    if not members:
+        problems.append((str(path), "zip archive holds no .html or .html.gz pages"))
+    pages.extend(PageInput(f"{path}:{m}", path, m) for m in members)
+
+
+def _tally(result: IngestResult, page: object, outcome: str) -> None:
+    if outcome == "unchanged":
+        result.unchanged += 1
+    elif isinstance(page, CaseRecord):
+        setattr(result, outcome, getattr(result, outcome) + 1)
+    elif isinstance(page, ArticlePage):
+        result.articles += 1
+    elif isinstance(page, NotADecision):
+        result.not_decision += 1
+
+
+def _ingest_one(store: Store, reader: _Reader, item: PageInput, result: IngestResult) -> None:
+    """Read, parse and store one page, tallying the outcome (a failure is recorded, not raised)."""
+    try:
+        raw = reader.read(item)
+        meta = read_meta(raw)
+        if store.stored_revision(meta.page_id) == (meta.revision_id, PARSER_VERSION):
+            # Same revision, same parser: skip the parse entirely.
+            result.unchanged += 1
+            store.clear_failure(item.name)
+            return
+        page = parse_page(raw, meta)
+        outcome = store.put(page, raw, meta)
+    except ParseError as e:
+        _fail(store, result, item.name, str(e))
+        return
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:
+        _fail(store, result, item.name, str(e) or type(e).__name__)
+        return
+    except Exception as e:  # a parser bug on one page must not stop the batch
+        _fail(store, result, item.name, f"parser error: {type(e).__name__}: {e}")
+        return
+    store.clear_failure(item.name)
+    _tally(result, page, outcome)
+
+
+def _fail(store: Store, result: IngestResult, name: str, reason: str) -> None:
+    result.failed.append((name, reason))
+    store.record_failure(name, reason)
+
+
+def ingest(
+    store: Store,
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    progress: bool = True,
+    batch_size: int = BATCH_SIZE,
+) -> IngestResult:
+    """Ingest every page under `paths` into `store`; return the counts and per-file failures."""
+    result = IngestResult()
+    items, problems = discover(paths)
+    for name, reason in problems:
+        _fail(store, result, name, reason)
+    reader = _Reader()
+    bar = tqdm(total=len(items), unit="page", desc="ingest", disable=not progress)
+    try:
+        for chunk in _chunks(items, batch_size):
+            with store.batch():
+                for item in chunk:
+                    _ingest_one(store, reader, item, result)
+                    bar.update()
+            bar.set_postfix(failed=len(result.failed), refresh=False)
+    finally:
+        bar.close()
+        reader.close()
+    return result
+
+
+def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    it = iter(items)
+    while chunk := list(itertools.islice(it, max(1, size))):
+        yield chunk
+
+
+def reparse(store: Store, *, progress: bool = True, batch_size: int = BATCH_SIZE) -> IngestResult:
+    """Rebuild every record from the stored raw pages, offline; rewrite only changed records.
+
+    A page the current parser rejects keeps its stored record and is listed as failed.
+    """
+    result = IngestResult()
+    bar = tqdm(total=store.count_pages(), unit="page", desc="reparse", disable=not progress)
+    with bar:
+        for chunk in _chunks(store.iter_raw(), batch_size):
+            with store.batch():
+                for meta, raw in chunk:
+                    key = f"reparse:{meta.title}"
+                    try:
+                        page = parse_page(raw, meta)
+                        outcome = store.put(page, raw, meta, recheck=True)
+                    except Exception as e:  # keep the stored record, report the page
+                        reason = str(e) if isinstance(e, ParseError) else f"parser error: {e!r}"
+                        result.failed.append((meta.title, reason))
+                        store.record_failure(key, reason, title=meta.title, page_id=meta.page_id)
+                    else:
+                        store.clear_failure(key)
+                        _tally(result, page, outcome)
+                    bar.update()
+    return result
