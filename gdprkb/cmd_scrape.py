@@ -1,9 +1,142 @@
-"""CLI commands for scrape (registered by gdprkb.cli)."""
+"""CLI commands `scrape` (harvest a MediaWiki into the corpus) and `mirror` (the local stand-in)."""
 
 from __future__ import annotations
 
+import signal
+from pathlib import Path
+from typing import Annotated, Any
+
 import typer
+
+from gdprkb.home import Home
+
+DEFAULT_WIKI = "https://gdprhub.eu"
+
+
+def _raise_interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt  # a kill ends the run like Ctrl-C: stored pages stay, log written
+
+
+def scrape(
+    ctx: typer.Context,
+    wiki: Annotated[
+        str, typer.Option(envvar="GDPRKB_WIKI", help="The wiki to harvest (its api.php is used).")
+    ] = DEFAULT_WIKI,
+    limit: Annotated[
+        int | None, typer.Option(min=1, help="Fetch at most N pages this run (a sample).")
+    ] = None,
+    titles: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--titles",
+            "--title",
+            "-t",
+            help="Refresh only these titles (repeat the option, or separate with '|').",
+        ),
+    ] = None,
+    rate: Annotated[
+        float, typer.Option(min=0, help="Requests per second across all workers; 0 = unlimited.")
+    ] = 1.0,
+    concurrency: Annotated[int, typer.Option(min=1, help="Requests in flight at once.")] = 2,
+    user_agent: Annotated[
+        str | None,
+        typer.Option(
+            envvar="GDPRKB_USER_AGENT",
+            help="User-Agent header; put your contact in it.",
+            show_default="gdprkb/<version> (...)",
+        ),
+    ] = None,
+    prune: Annotated[
+        bool, typer.Option(help="Delete stored pages the wiki no longer lists (full runs only).")
+    ] = False,
+    progress: Annotated[bool, typer.Option(help="Show progress bars.")] = True,
+) -> None:
+    """Harvest the wiki into the corpus: only pages whose revision changed are fetched."""
+    from corpus.store import Store
+    from scraper.harvest import GDPRhub
+
+    home: Home = ctx.obj.ensure()
+    wanted = [t for raw in titles or [] for t in raw.split("|") if t.strip()] or None
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        with Store(home.db) as store:
+            source = GDPRhub(
+                store,
+                wiki=wiki,
+                rate=rate,
+                concurrency=concurrency,
+                user_agent=user_agent,
+                runs_dir=home.runs_dir,
+                progress=progress,
+            )
+            summary = source.run(titles=wanted, limit=limit, prune=prune)
+    except ValueError as e:  # a malformed --wiki
+        typer.echo(f"error: {e}", err=True)
+        raise typer.Exit(2) from None
+    for f in summary.failures[:20]:
+        typer.echo(f"failed: {f['title']}: {f['reason']}", err=True)
+    if len(summary.failures) > 20:
+        typer.echo(f"... and {len(summary.failures) - 20} more (see the run log)", err=True)
+    typer.echo(f"{wiki}: {summary.line()}")
+    if summary.log:
+        typer.echo(f"run log: {summary.log}")
+    if summary.status == "interrupted":
+        typer.echo("interrupted: everything fetched so far is stored; re-run to continue", err=True)
+        raise typer.Exit(130)
+    if summary.status == "failed":
+        typer.echo(f"error: {summary.error}", err=True)
+        raise typer.Exit(1)
+
+
+def mirror(
+    folder: Annotated[Path, typer.Argument(help="Folder of saved GDPRhub pages (*.html).")],
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0 picks a free one).")] = 8765,
+    faults: Annotated[
+        str | None,
+        typer.Option(help="Inject faults: comma list of 429,500,slow,drop,truncate,challenge."),
+    ] = None,
+    fault_rate: Annotated[
+        float, typer.Option(min=0, max=1, help="Share of API requests given a fault.")
+    ] = 0.1,
+    fault_first: Annotated[
+        int, typer.Option(min=0, help="Also fault the first N API requests (kinds in turn).")
+    ] = 0,
+    seed: Annotated[int, typer.Option(help="Seed of the fault draw (same seed, same faults).")] = 0,
+) -> None:
+    """Serve a folder of saved pages as a MediaWiki (api.php, index.php, robots.txt) locally."""
+    from scraper.mirror import FAULT_KINDS, Faults, Mirror
+
+    if not folder.is_dir():
+        typer.echo(f"error: {folder}: not a folder of saved pages", err=True)
+        raise typer.Exit(2)
+    plan = None
+    if faults:
+        kinds = tuple(k.strip() for k in faults.split(",") if k.strip())
+        if not set(kinds) <= set(FAULT_KINDS):
+            typer.echo(f"error: --faults {faults!r}: kinds are {','.join(FAULT_KINDS)}", err=True)
+            raise typer.Exit(2)
+        plan = Faults(kinds, first=fault_first, rate=fault_rate, seed=seed)
+    try:
+        m = Mirror(folder, faults=plan)
+    except Exception as e:  # a page the parser cannot read names itself in the message
+        typer.echo(f"error: {folder}: {e}", err=True)
+        raise typer.Exit(1) from None
+    try:
+        m.serve(
+            port,
+            announce=lambda url: typer.echo(
+                f"serving {len(m.titles())} pages from {folder} at {url} "
+                "(api.php, index.php, robots.txt); Ctrl-C to stop",
+            ),
+        )
+    except OSError as e:
+        typer.echo(f"error: cannot listen on 127.0.0.1:{port}: {e.strerror}; try --port", err=True)
+        raise typer.Exit(1) from None
+    except KeyboardInterrupt:
+        pass
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the main app."""
+    app.command("scrape")(scrape)
+    app.command("mirror")(mirror)

@@ -1,0 +1,349 @@
+"""A MediaWiki Action API client over httpx: listing, revision ids, rendered pages; retries.
+
+Each call is one GET of `<wiki>/api.php`, made through `Politeness` (rate limit, robots.txt,
+same host) and retried by tenacity with exponential backoff and jitter on 429, 5xx, timeouts,
+dropped connections, truncated or invalid JSON and bot-challenge pages, honouring Retry-After.
+Answers in formatversion 1 and 2 are both understood.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import httpx
+import tenacity
+
+from scraper.polite import Impolite, Politeness, Stopped
+
+BATCH = 50  # titles per prop=info request: MediaWiki's limit for clients without apihighlimits
+
+# Markers of a bot-challenge interstitial (Anubis proof-of-work, Cloudflare, DDoS-Guard)
+# served with status 200 where JSON was expected.
+_CHALLENGES = (
+    ("not a bot", "Anubis"),
+    ("anubis", "Anubis"),
+    (".within.website", "Anubis"),
+    ("just a moment...", "Cloudflare"),
+    ("challenge-platform", "Cloudflare"),
+    ("cf_chl_opt", "Cloudflare"),
+    ("ddos-guard", "DDoS-Guard"),
+)
+# API error codes that mean "try again later" rather than "this request is wrong".
+_TRANSIENT_CODES = {"maxlag", "ratelimited", "readonly", "internal_api_error_DBQueryError"}
+
+
+class WikiError(Exception):
+    """The wiki did not give a usable answer; the message says why in plain words."""
+
+
+class Transient(WikiError):
+    """A failure worth retrying (overload, network, cut-off answer)."""
+
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Challenge(Transient):
+    """A bot-challenge page (e.g. Anubis) came back instead of the API's JSON."""
+
+
+class ApiError(WikiError):
+    """The API answered with an error object, e.g. code 'missingtitle'."""
+
+    def __init__(self, code: str, info: str) -> None:
+        super().__init__(f"the wiki's API said {code}: {info}")
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Retry settings: `attempts` tries, waits growing from `initial` to `maximum` seconds."""
+
+    attempts: int = 6
+    initial: float = 1.0
+    maximum: float = 60.0
+    max_retry_after: float = 600.0  # honour a server's Retry-After up to this long
+    timeout: float = 30.0  # per request
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """What the listing says about a page: enough to decide whether to fetch it."""
+
+    title: str
+    page_id: int
+    revision_id: int
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """One page as action=parse renders it."""
+
+    title: str
+    page_id: int
+    revision_id: int
+    html: str
+    categories: list[str]
+    displaytitle: str | None = None
+
+
+@dataclass
+class MediaWikiClient:
+    """The Action API of one wiki, spoken politely."""
+
+    polite: Politeness
+    backoff: Backoff = field(default_factory=Backoff)
+    transport: httpx.BaseTransport | None = None  # tests may pass one; default is real HTTP
+
+    def __post_init__(self) -> None:
+        self.api_url = self.polite.wiki.rstrip("/") + "/api.php"
+        self.requests: Counter[str] = Counter()  # by kind, plus "retries"
+        self._count_lock = threading.Lock()
+        self._http = httpx.Client(
+            headers={"User-Agent": self.polite.user_agent, "Accept-Encoding": "gzip"},
+            timeout=self.backoff.timeout,
+            follow_redirects=True,
+            transport=self.transport,
+            # every hop, redirects included, is checked against the host guard and robots.txt
+            event_hooks={"request": [lambda r: self.polite.check(str(r.url))]},
+        )
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    # -- the calls --------------------------------------------------------------------------
+    def load_robots(self) -> None:
+        """Fetch and adopt robots.txt (before any API call)."""
+        resp = self._retrying(lambda: self._get(self.polite.robots_url, None, "robots"))
+        self.polite.load_robots(resp.status_code, resp.text)
+
+    def iter_pages(self, namespace: int = 0) -> Iterator[PageInfo]:
+        """Every non-redirect page of a namespace with its revision id and URL, 500 a request.
+
+        Uses generator=allpages with prop=info (one request per 500 pages); a wiki that does
+        not answer the generator gets list=allpages plus prop=info in batches of 50.
+        """
+        params: dict[str, Any] = {
+            "action": "query",
+            "generator": "allpages",
+            "gapnamespace": namespace,
+            "gapfilterredir": "nonredirects",
+            "gaplimit": "max",
+            "prop": "info",
+            "inprop": "url",
+        }
+        first = True
+        for data in self._continued(params, "listing"):
+            pages = _pages(data)
+            if first and not pages and "error" not in data:
+                yield from self._iter_pages_by_list(namespace)
+                return
+            first = False
+            yield from sorted(pages, key=lambda p: p.title.replace(" ", "_").encode())
+
+    def _iter_pages_by_list(self, namespace: int) -> Iterator[PageInfo]:
+        params: dict[str, Any] = {
+            "action": "query",
+            "list": "allpages",
+            "apnamespace": namespace,
+            "apfilterredir": "nonredirects",
+            "aplimit": "max",
+        }
+        for data in self._continued(params, "listing"):
+            titles = [p["title"] for p in data.get("query", {}).get("allpages", [])]
+            yield from self.page_info(titles)
+
+    def page_info(self, titles: Iterable[str]) -> list[PageInfo]:
+        """Revision id and URL of each existing title (missing ones are left out)."""
+        titles = list(titles)
+        out: list[PageInfo] = []
+        for i in range(0, len(titles), BATCH):
+            batch = titles[i : i + BATCH]
+            params = {"action": "query", "prop": "info", "inprop": "url", "titles": "|".join(batch)}
+            out.extend(_pages(self.get(params, "info")))
+        return out
+
+    def parse(self, title: str) -> Rendered:
+        """The rendered HTML, categories and revision of one page (ApiError if missing)."""
+        data = self.get(
+            {"action": "parse", "page": title, "prop": "text|categories|revid|displaytitle"},
+            "parse",
+        )
+        p = data.get("parse")
+        if not isinstance(p, dict):
+            raise Transient(f"action=parse for {title!r} answered without a 'parse' object")
+        text = p.get("text")
+        if isinstance(text, dict):  # formatversion 1: {"*": html}
+            text = text.get("*")
+        if not isinstance(text, str) or not isinstance(p.get("revid"), int):
+            raise Transient(f"action=parse for {title!r} answered without text or revid")
+        cats = [_category(c) for c in p.get("categories") or []]
+        return Rendered(
+            title=str(p.get("title") or title),
+            page_id=int(p.get("pageid") or 0),
+            revision_id=int(p["revid"]),
+            html=text,
+            categories=[c for c in cats if c],
+            displaytitle=p.get("displaytitle"),
+        )
+
+    # -- transport --------------------------------------------------------------------------
+    def get(self, params: dict[str, Any], kind: str) -> dict[str, Any]:
+        """One API call with retries; the decoded JSON (ApiError for an error object)."""
+        full = {**params, "format": "json", "formatversion": "2", "maxlag": "5"}
+        return self._retrying(lambda: self._decode(self._get(self.api_url, full, kind)))
+
+    def _retrying(self, call: Any) -> Any:
+        b = self.backoff
+        retryer = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(b.attempts),
+            wait=self._wait,
+            retry=tenacity.retry_if_exception_type(Transient),
+            before_sleep=lambda _: self._count("retries"),
+            reraise=True,
+        )
+        return retryer(call)
+
+    def _wait(self, state: tenacity.RetryCallState) -> float:
+        b = self.backoff
+        exp = tenacity.wait_random_exponential(multiplier=b.initial, max=b.maximum)(state)
+        exc = state.outcome.exception() if state.outcome else None
+        after = getattr(exc, "retry_after", None)
+        if after is not None:
+            after = min(float(after), b.max_retry_after)
+            self.polite.limiter.hold(after)  # every thread waits, not only this one
+            return max(exp, after)
+        return exp
+
+    def _get(self, url: str, params: dict[str, Any] | None, kind: str) -> httpx.Response:
+        self.polite.check(httpx.URL(url, params=params).__str__())
+        self.polite.limiter.wait()
+        self._count(kind)
+        try:
+            resp = self._http.get(url, params=params)
+        except Impolite:
+            raise
+        except httpx.TimeoutException as e:
+            raise Transient(
+                f"no answer within {self.backoff.timeout:g} s ({type(e).__name__})"
+            ) from e
+        except httpx.TransportError as e:
+            raise Transient(f"connection problem: {e or type(e).__name__}") from e
+        if resp.status_code == 429 or resp.status_code >= 500:
+            raise Transient(
+                f"HTTP {resp.status_code} from {url}", _retry_after(resp.headers.get("Retry-After"))
+            )
+        return resp
+
+    def _decode(self, resp: httpx.Response) -> dict[str, Any]:
+        body = resp.text
+        try:
+            data = json.loads(body)
+        except ValueError:
+            low = body[:20000].lower()
+            for marker, who in _CHALLENGES:
+                if marker in low:
+                    raise Challenge(
+                        f"the wiki answered with a bot-challenge page ({who}) instead of JSON;"
+                        " gdprkb does not solve challenges"
+                    ) from None
+            what = "HTML" if body.lstrip().startswith("<") else "invalid or cut-off JSON"
+            if resp.status_code >= 400:
+                raise WikiError(f"HTTP {resp.status_code} from {resp.url} ({what})") from None
+            raise Transient(
+                f"HTTP {resp.status_code}: expected JSON from the API, got {what}"
+                f" ({len(body)} bytes)"
+            ) from None
+        if not isinstance(data, dict):
+            raise Transient("expected a JSON object from the API")
+        err = data.get("error")
+        if isinstance(err, dict):
+            code, info = str(err.get("code", "?")), str(err.get("info", ""))
+            if code in _TRANSIENT_CODES:
+                raise Transient(
+                    f"API error {code}: {info}", _retry_after(resp.headers.get("Retry-After"))
+                )
+            raise ApiError(code, info)
+        if resp.status_code >= 400:
+            raise WikiError(f"HTTP {resp.status_code} from {resp.url}")
+        return data
+
+    def _continued(self, params: dict[str, Any], kind: str) -> Iterator[dict[str, Any]]:
+        """Follow `continue` (and the pre-1.26 `query-continue`) until the listing ends."""
+        cont: dict[str, Any] = {}
+        while True:
+            data = self.get({**params, **cont}, kind)
+            yield data
+            if isinstance(data.get("continue"), dict):
+                cont = data["continue"]
+            elif isinstance(data.get("query-continue"), dict):
+                cont = {}
+                for v in data["query-continue"].values():
+                    cont.update(v)
+            else:
+                return
+
+    def _count(self, kind: str) -> None:
+        with self._count_lock:
+            self.requests[kind] += 1
+
+
+def _pages(data: dict[str, Any]) -> list[PageInfo]:
+    """The existing pages of a prop=info answer, in formatversion 1 (dict) or 2 (list)."""
+    pages = data.get("query", {}).get("pages") or []
+    if isinstance(pages, dict):
+        pages = list(pages.values())
+    out = []
+    for p in pages:
+        if "missing" in p or "invalid" in p or not p.get("pageid"):
+            continue
+        rev = p.get("lastrevid") or (p.get("revisions") or [{}])[0].get("revid")
+        if not isinstance(rev, int):
+            continue
+        out.append(PageInfo(p["title"], int(p["pageid"]), rev, p.get("fullurl")))
+    return out
+
+
+def _category(c: Any) -> str:
+    """A category name with spaces, from {"*": "A_b"} (v1), {"category": "A_b"} (v2) or a str."""
+    name = c.get("category", c.get("*", "")) if isinstance(c, dict) else c
+    return str(name).replace("_", " ")
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header: a number or an HTTP date."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+        return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
+    except (TypeError, ValueError):
+        return None
+
+
+__all__ = [
+    "ApiError",
+    "Backoff",
+    "Challenge",
+    "Impolite",
+    "MediaWikiClient",
+    "PageInfo",
+    "Rendered",
+    "Stopped",
+    "Transient",
+    "WikiError",
+]
