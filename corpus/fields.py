@@ -15,12 +15,22 @@ NULL_VALUES = frozenset({"", "n/a", "n.a.", "na", "none", "unknown", "-", "–",
 _TEMPLATE_DEBRIS = re.compile(r"\{\{\{|\}\}\}|\[\[|\]\]")
 
 # GDPRhub's section boilerplate, e.g. "Add you comment here!", "Share your comments here!",
-# "Share blogs or news articles here!", "Please share your comment here.".
+# "Share blogs or news articles here!", "Feel free to add your comment here", "Share your views
+# here!", "You can share your comment here!".
 _PLACEHOLDER = re.compile(
-    r"^\W*(please\s+)?(add|share|insert|write|put|enter|type)\s+"
-    r"(?:(?:you|your|the|a|an|any|some|here)\s+)*"
-    r"(comments?|blogs?|news|articles?|facts?|summary|holding|dispute|text|thoughts?|"
-    r"resources?|links?)\b[^.!]{0,60}?\s*(here)?\s*[.!]*\W*$",
+    r"^\W*(?:(?:please|feel\s+free\s+to|you\s+(?:can|may)|kindly)\s+)*"
+    r"(?:add|share|insert|write|put|enter|type|post)\s+"
+    r"(?:(?:you|your|the|a|an|any|some|further|additional|more)\s+)*"
+    r"(?:comments?|blogs?|news|articles?|facts?|summary|holding|dispute|text|thoughts?|views?|"
+    r"opinions?|notes?|analysis|resources?|links?)\b[^.!?]{0,40}?\s+here\W*$",
+    re.IGNORECASE,
+)
+# Unfinished-work markers: "TBD", "To be added", "to be completed", "Machine translation to be
+# added.", and punctuation-only leftovers such as ",".
+_TODO = re.compile(
+    r"^\W*(?:(?:machine\s+)?(?:translation|summary|text)\s+)?(?:tbd|tba|todo|"
+    r"to\s+be\s+(?:added|completed|done|provided|translated|updated|written|inserted)|"
+    r"coming\s+soon|work\s+in\s+progress)?\W*$",
     re.IGNORECASE,
 )
 
@@ -39,7 +49,7 @@ def clean(text: str | None) -> str:
 def is_placeholder(text: str) -> bool:
     """True for GDPRhub's 'Add your comment here!' style boilerplate or template debris."""
     t = clean(text)
-    return bool(_TEMPLATE_DEBRIS.search(t)) or bool(_PLACEHOLDER.match(t))
+    return bool(_TEMPLATE_DEBRIS.search(t) or _PLACEHOLDER.match(t) or _TODO.match(t))
 
 
 def nullify(text: str | None) -> str | None:
@@ -198,38 +208,64 @@ def facet(text: str | None) -> str | None:
     return " ".join(out)
 
 
-# "ECLI: DE: VGPOTSD: 2023: 0722.1L134.20.00" -> "ECLI:DE:VGPOTSD:2023:0722.1L134.20.00"
+# "ECLI: DE: VGPOTSD: 2023: 0722.1L134.20.00" -> "ECLI:DE:VGPOTSD:2023:0722.1L134.20.00";
+# "EU:C:2022:833" (prefix left out) -> "ECLI:EU:C:2022:833".
 _ECLI = re.compile(r"^ecli\s*:", re.IGNORECASE)
+_ECLI_BODY = re.compile(r"^[A-Z]{2}\s*:\s*[A-Za-z0-9.]{1,7}\s*:\s*\d{4}\s*:\s*\S+$")
 
 
 def parse_ecli(text: str | None) -> str | None:
-    """ECLI with the spaces editors put around colons removed; placeholders and n/a are None."""
+    """The European Case Law Identifier (or the identifier shown instead); URLs and n/a are None.
+
+    Spaces editors put around colons are removed and a missing "ECLI:" prefix is added.
+    """
     t = nullify(text)
-    if t is None:
+    if t is None or re.match(r"^https?://", t, re.IGNORECASE):
         return None
     if _ECLI.match(t):
-        t = re.sub(r"\s*:\s*", ":", t)
-        return "ECLI" + t[4:]
+        return "ECLI:" + re.sub(r"\s*:\s*", ":", t[t.index(":") + 1 :].strip())
+    if _ECLI_BODY.match(t):
+        return "ECLI:" + re.sub(r"\s*:\s*", ":", t)
     return t
 
 
 # A GDPR provision as shown in 'Relevant Law': "Article 6(1)(a) GDPR", "Art. 5 (1) f GDPR",
-# "Article 4 (11) GDPR", "Articles 12 GDPR". Recitals ("Recital 153 GDPR") are not articles.
+# "Article 6 para. 1 lit. f DSGVO", "Articles 12 and 13 GDPR", "Article 5(1)(a), (b) GDPR",
+# "Art 83 AVG" (the Dutch name), "Article 6 of Regulation (EU) 2016/679".
+# Recitals ("Recital 153 GDPR") are not articles; "UAVG" (Dutch implementing act) is not the GDPR.
 _GDPR_PROVISION = re.compile(
-    r"^Art(?:icles?|\.|s\.?)?\s*(?P<num>\d{1,2})\s*(?P<rest>(?:\(\s*\w{1,4}\s*\)|\s+\w{1,2}\b|\s*,?\s*)*?)"
-    r"\s*(?:of\s+the\s+)?(?:GDPR|DSGVO|RGPD|AVG|UAVG)\b",
+    r"^Art(?:icles?|cile|s?\.|s)?\s*(?P<body>\d{1,2}\b.*?)\s*(?:of\s+(?:the\s+)?)?"
+    r"(?<![\w-])(?:GDPR|DSGVO|DS-GVO|RGPD|AVG|(?:Regulation\s+)?(?:\(EU\)\s+)?(?:No\.?\s+)?2016/679)"
+    r"(?:\s*\([^()]*\))?\s*$",
     re.IGNORECASE,
 )
-_SUBDIVISION = re.compile(r"\(\s*(\w{1,4})\s*\)|\b(\w{1,2})\b")
+_PART_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*", re.IGNORECASE)
+_KEYWORDS = re.compile(
+    r"\b(?:para(?:graph)?s?|lit|sub(?:para(?:graph)?)?|point|letter|no|nr|abs|s|sentence)\b\.?",
+    re.IGNORECASE,
+)
+_TOKEN = re.compile(r"\(\s*(\w{1,4})\s*\)|(\w{1,4})")
 
 
-def gdpr_provision(law: str) -> tuple[int, str] | None:
-    """(article number, 'N(p)(x)') when `law` is a GDPR article provision, else None."""
+def gdpr_provisions(law: str) -> list[tuple[int, str]]:
+    """[(article number, 'N(p)(x)')] for the GDPR articles cited by one 'Relevant Law' entry."""
     m = _GDPR_PROVISION.match(clean(law))
     if not m:
-        return None
-    num = int(m.group("num"))
-    if not 1 <= num <= 99:
-        return None
-    subs = [a or b for a, b in _SUBDIVISION.findall(m.group("rest") or "")]
-    return num, str(num) + "".join(f"({s})" for s in subs)
+        return []
+    out: list[tuple[int, str]] = []
+    base: int | None = None
+    subs: list[str] = []
+    for part in _PART_SPLIT.split(m.group("body")):
+        tokens = [a or b for a, b in _TOKEN.findall(_KEYWORDS.sub(" ", part))]
+        if not tokens:
+            continue
+        if re.match(r"\d", part) and tokens[0].isdigit():
+            base, subs = int(tokens[0]), tokens[1:]
+        elif base is not None:
+            # "(b)" after "5(1)(a)": a sibling at the same depth -> 5(1)(b).
+            subs = subs[: max(len(subs) - len(tokens), 0)] + tokens
+        else:
+            continue
+        if 1 <= base <= 99:
+            out.append((base, str(base) + "".join(f"({t})" for t in subs)))
+    return out

@@ -5,6 +5,7 @@ A cell holds several values separated by <br>; links carry names (Category:Body)
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import quote, unquote, urljoin
 
@@ -134,11 +135,11 @@ def segments(cell: HtmlElement, wiki: str) -> list[Segment]:
     return segs
 
 
-def text(cell: HtmlElement | None) -> str | None:
-    """The whole cell as one cleaned value, or None for null-like values."""
+def text(cell: HtmlElement | None, wiki: str = "") -> str | None:
+    """The cell as one cleaned value (several lines joined by '; '), or None for null-likes."""
     if cell is None:
         return None
-    return nullify(cell.text_content())
+    return nullify("; ".join(values(cell, wiki)))
 
 
 def values(cell: HtmlElement | None, wiki: str) -> list[str]:
@@ -174,13 +175,23 @@ def sources(cell: HtmlElement | None, wiki: str) -> list[Source]:
     for s in segments(cell, wiki):
         if s.links:
             for t, href, _ in s.links:
-                name = nullify(t)
+                name = _source_name(t)
                 url = href if href and not _is_placeholder_url(href) else None
                 if name or url:
                     out.append(Source(name=name or url or "", url=url))
-        elif (name := nullify(s.text)) is not None:
+        elif (name := _source_name(s.text)) is not None:
             out.append(Source(name=name, url=None))
     return out
+
+
+def _source_name(label: str) -> str | None:
+    """A source's label; an unfilled `[url (in )]` link renders as '[ (in )]' and is None."""
+    t = clean(label)
+    if t.startswith("[") and t.endswith("]"):
+        t = t[1:-1].strip()
+    if re.fullmatch(r"\(\s*in\s*\)", t):
+        return None
+    return nullify(t)
 
 
 def _is_placeholder_url(href: str) -> bool:

@@ -15,7 +15,7 @@ from lxml import etree, html
 from lxml.html import HtmlElement
 
 from corpus import infobox, sections
-from corpus.fields import clean, facet, gdpr_provision, parse_date, parse_ecli, parse_fine
+from corpus.fields import clean, facet, gdpr_provisions, parse_date, parse_ecli, parse_fine
 from corpus.record import (
     Appeal,
     ArticlePage,
@@ -240,7 +240,7 @@ def _case(
     get = cells.get
     jurisdiction = infobox.text(get("Jurisdiction"))
     relevant_law = infobox.values(get("Relevant Law"), wiki)
-    provisions = [p for p in (gdpr_provision(x) for x in relevant_law) if p]
+    provisions = [p for law in relevant_law for p in gdpr_provisions(law)]
     fine_amount, fine_currency, fine_text = parse_fine(infobox.text(get("Fine")), jurisdiction)
     if kind == "dpa":
         appeal = Appeal(to=infobox.appeal_ref(get("Appeal"), wiki, has_status=True))
@@ -293,35 +293,8 @@ def _fill_sections(record: CaseRecord, root: HtmlElement, table: HtmlElement) ->
     if parent is not None:
         parent.remove(table)
     sections.strip_debris(root)
-    children = list(root)
-    for path, blocks in sections.split_sections(children):
-        top = path[0].casefold() if path else ""
-        sub = path[1].casefold() if len(path) > 1 else ""
-        paras = sections.paragraphs(blocks)
-        if not path:
-            record.lead = _append(record.lead, sections.join(paras))
-        elif top == "english summary":
-            field = _summary_field(sub)
-            if field:
-                setattr(record, field, _append(getattr(record, field), sections.join(paras)))
-        elif top in ("facts", "dispute", "holding"):
-            setattr(record, top, _append(getattr(record, top), sections.join(paras)))
-        elif top in ("comment", "comments"):
-            record.comment = _append(record.comment, sections.join(paras))
-        elif top.startswith("english machine translation"):
-            record.machine_translation = _append(
-                record.machine_translation, sections.machine_translation(paras)
-            )
-
-
-def _summary_field(sub: str) -> str | None:
-    if sub.startswith("fact") or sub == "background":
-        return "facts"
-    if sub.startswith("dispute") or sub.startswith("question"):
-        return "dispute"
-    if sub.startswith("holding"):
-        return "holding"
-    return None
+    for name, value in sections.case_sections(list(root)).items():
+        setattr(record, name, value)
 
 
 def _append(old: str | None, new: str | None) -> str | None:

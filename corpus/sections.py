@@ -40,6 +40,23 @@ _MT_INTRO = re.compile(
 )
 
 
+# Browser notices captured with the source page when it was copied, not decision text:
+# "If you see this message, you do not have Javascript enabled...", "Unfortunately your
+# browser cannot display frames...", "It seems you don't have the plugin configured to view...".
+_MT_DEBRIS = re.compile(
+    r"^(?:if you see this message, you do not have javascript|unfortunately,? your browser "
+    r"(?:cannot|does not) (?:display|support) (?:i?frames|pdf)|it seems you don.t have the plugin)",
+    re.IGNORECASE,
+)
+# A notice instead of a translation: "There is no machine translated decision available...",
+# "Not available due to the format of the linked pdf."
+_MT_MISSING = re.compile(
+    r"^(?:there is )?(?:no (?:machine[- ]?)?translat\w*|not available|"
+    r"translation (?:is )?not available)",
+    re.IGNORECASE,
+)
+
+
 def strip_debris(root: html.HtmlElement) -> None:
     """Remove non-content elements in place, keeping their tail text."""
     for el in root.xpath(DEBRIS_XPATH):
@@ -136,8 +153,75 @@ def split_sections(
         yield tuple(path), blocks
 
 
+# Which record field a heading's section fills. Checked in order on the h3, then the h2.
+_FIELD_PATTERNS = (
+    ("facts", re.compile(r"^(?:facts?\b|background)")),
+    ("dispute", re.compile(r"^(?:dispute|questions?\b|issues?\b|legal questions?)")),
+    ("holding", re.compile(r"^(?:holdings?|content of the opinion)\b")),
+    ("comment", re.compile(r"^(?:comments?|commentary|remarks?)$")),
+    (
+        "machine_translation",
+        re.compile(r"^(?:english (?:machine )?translation|official english text|machine transl)"),
+    ),
+)
+_SUMMARY = "english summary"
+
+
+def _field_of(heading: str) -> str | None:
+    h = heading.casefold().strip(" :")
+    for name, pattern in _FIELD_PATTERNS:
+        if pattern.match(h):
+            return name
+    return None
+
+
+def case_sections(children: list[HtmlElement]) -> dict[str, str | None]:
+    """The text fields of a decision page (lead, facts, dispute, holding, comment, translation).
+
+    Content before the first heading is the lead. Under 'English Summary', h3 'Facts' /
+    'Dispute' / 'Holding' (and their variants) fill their fields; an h3 that is none of them
+    (e.g. 'Advocate General Opinion') continues the previous field with its title as a paragraph;
+    summary text before any h3 counts as facts.
+    Sections the record has no field for ('Further Resources', 'Original Text') are skipped.
+    """
+    found: dict[str, list[str]] = {}
+    last: str | None = None
+    for path, blocks in split_sections(children):
+        paras = paragraphs(blocks)
+        field: str | None
+        heading: str | None
+        if not path:
+            field, heading = "lead", None
+        else:
+            in_summary = path[0].casefold() == _SUMMARY
+            top = "facts" if in_summary else _field_of(path[0])
+            sub = _field_of(path[1]) if len(path) > 1 else None
+            if sub:
+                field, heading = sub, None
+            elif len(path) > 1:
+                field = (last or top) if in_summary else top
+                heading = path[1]
+            else:
+                field, heading = top, None
+        if field is None:
+            if path and path[0].casefold() != _SUMMARY:
+                last = None
+            continue
+        if heading:
+            paras = [heading, *paras]
+        found.setdefault(field, []).extend(paras)
+        last = field
+    out: dict[str, str | None] = {}
+    for name, paras in found.items():
+        out[name] = machine_translation(paras) if name == "machine_translation" else join(paras)
+    return out
+
+
 def machine_translation(paras: list[str]) -> str | None:
     """The translation text, without GDPRhub's fixed 'machine translation of...' intro."""
     if paras and _MT_INTRO.match(paras[0]):
         paras = paras[1:]
+    paras = [p for p in paras if not _MT_DEBRIS.search(p)]
+    if len(paras) == 1 and _MT_MISSING.match(paras[0]):
+        return None
     return join(paras)
