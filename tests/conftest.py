@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from corpus.ingest import ingest
+from corpus.store import Store
+
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -31,3 +34,14 @@ def manifest(sample_pages: Path) -> dict[int, dict]:
     path = sample_pages.parent / "manifest.jsonl"
     entries = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
     return {e["page_id"]: e for e in entries}
+
+
+@pytest.fixture(scope="session")
+def sample_db(sample_pages: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A corpus DB holding all the sample pages, ingested once per session. Treat it as
+    read-only: copy the file (shutil.copy) before writing to it. Failures are in
+    Store(sample_db).failures() (tests/test_ingest.py asserts there are none)."""
+    path = tmp_path_factory.mktemp("sample_db") / "corpus.sqlite"
+    with Store(path) as store:
+        ingest(store, [sample_pages], progress=False)
+    return path
