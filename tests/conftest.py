@@ -45,3 +45,14 @@ def sample_db(sample_pages: Path, tmp_path_factory: pytest.TempPathFactory) -> P
     with Store(path) as store:
         ingest(store, [sample_pages], progress=False)
     return path
+
+
+@pytest.fixture(scope="session")
+def sample_subset(sample_pages: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder of symlinks to about 120 of the sample pages (every k-th file): a quick corpus."""
+    files = sorted(sample_pages.glob("*.htm*"))
+    step = max(1, len(files) // 120)
+    folder = tmp_path_factory.mktemp("sample_subset")
+    for f in files[::step]:
+        (folder / f.name).symlink_to(f.resolve())
+    return folder
