@@ -1,7 +1,7 @@
 """Translate text with installed Argos Translate models: cached, chunked, loaded lazily.
 
 `import argostranslate.translate` costs about 3 s (it pulls in spaCy, Stanza and torch), so it
-happens only when a text is not in the cache. Before that import, `prepare_runtime` points
+happens only when a text is not in the cache. For that import, `import_argos` points
 argostranslate's data, cache and config folders (the XDG variables) into the gdprkb home and
 selects spaCy sentence splitting, so nothing is ever downloaded.
 """
@@ -39,31 +39,46 @@ def runtime_dir_for(models_dir: str | Path) -> Path:
     return Path(models_dir).parent / "argos-runtime"
 
 
-def prepare_runtime(runtime_dir: str | Path) -> None:
-    """Set argostranslate's environment for offline use; a no-op once it is imported.
+_ENV_VARS = ("XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "ARGOS_CHUNK_TYPE")
 
-    The XDG variables are read once, at argostranslate's import. ARGOS_CHUNK_TYPE=SPACY picks
-    spaCy's rule-based sentencizer: the default (MiniSBD) downloads a model at the first
-    translation. argostranslate's start-up would also download spaCy's `xx_sent_ud_sm` unless
+
+def import_argos(runtime_dir: str | Path) -> tuple[Any, Any]:
+    """Import argostranslate (package, translate) set up for offline use; once per process.
+
+    argostranslate reads the XDG variables and ARGOS_CHUNK_TYPE only while it is imported, so
+    we set them for the import and then put the user's values back. ARGOS_CHUNK_TYPE=SPACY
+    picks spaCy's rule-based sentencizer: the default (MiniSBD) downloads a model at the first
+    translation. Its start-up would also download spaCy's `xx_sent_ud_sm` unless
     `<cache>/argos-translate/spacy/senter/model` exists, so we create it, and put a blank
     multilingual pipeline in `<cache>/argos-translate/spacy` for packages that ship none.
     """
-    if "argostranslate.settings" in sys.modules:
-        return
-    runtime = Path(runtime_dir).resolve()
-    # Remember the user's own data folder: argostranslate's own package folder lives there.
-    os.environ.setdefault("GDPRKB_USER_XDG_DATA_HOME", os.environ.get("XDG_DATA_HOME", ""))
-    for var, sub in (("XDG_DATA_HOME", "data"), ("XDG_CACHE_HOME", "cache")):
-        os.environ[var] = str(runtime / sub)
-    os.environ["XDG_CONFIG_HOME"] = str(runtime / "config")
-    os.environ["ARGOS_CHUNK_TYPE"] = "SPACY"
-    spacy_dir = runtime / "cache" / "argos-translate" / "spacy"
-    if not (spacy_dir / "config.cfg").exists():
-        import spacy
+    if "argostranslate.translate" not in sys.modules:
+        runtime = Path(runtime_dir).resolve()
+        spacy_dir = runtime / "cache" / "argos-translate" / "spacy"
+        if not (spacy_dir / "config.cfg").exists():
+            import spacy
 
-        spacy_dir.mkdir(parents=True, exist_ok=True)
-        spacy.blank("xx").to_disk(spacy_dir)
-    (spacy_dir / "senter" / "model").mkdir(parents=True, exist_ok=True)
+            spacy_dir.mkdir(parents=True, exist_ok=True)
+            spacy.blank("xx").to_disk(spacy_dir)
+        (spacy_dir / "senter" / "model").mkdir(parents=True, exist_ok=True)
+        saved = {var: os.environ.get(var) for var in _ENV_VARS}
+        os.environ.update(
+            XDG_DATA_HOME=str(runtime / "data"),
+            XDG_CACHE_HOME=str(runtime / "cache"),
+            XDG_CONFIG_HOME=str(runtime / "config"),
+            ARGOS_CHUNK_TYPE="SPACY",
+        )
+        try:
+            import argostranslate.translate  # noqa: F401  (3 s: spaCy, Stanza, torch)
+        finally:
+            for var, value in saved.items():
+                if value is None:
+                    os.environ.pop(var, None)
+                else:
+                    os.environ[var] = value
+    from argostranslate import package, translate
+
+    return package, translate
 
 
 def loaded_models() -> list[str]:
@@ -76,10 +91,8 @@ def _load(pair: InstalledPair, runtime_dir: Path) -> Any:
     with _LOAD_LOCK:
         if key in _LOADED:
             return _LOADED[key]
-        prepare_runtime(runtime_dir)
         try:
-            from argostranslate import package, translate
-
+            package, translate = import_argos(runtime_dir)
             pkg = package.Package(pair.path)
             # Only a packaged spaCy pipeline is usable with ARGOS_CHUNK_TYPE=SPACY; real
             # packages bundle Stanza instead, so they use the blank pipeline in the cache.

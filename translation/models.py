@@ -115,14 +115,10 @@ class InstalledPair:
 
 
 def argos_packages_dir() -> Path:
-    """argostranslate's own package folder, as the user's environment sets it.
-
-    `runtime.prepare()` redirects the XDG variables into the gdprkb home; it remembers the
-    user's XDG_DATA_HOME so this still answers with the user's folder afterwards.
-    """
+    """argostranslate's own package folder: $ARGOS_PACKAGES_DIR, else under $XDG_DATA_HOME."""
     if os.environ.get("ARGOS_PACKAGES_DIR"):
         return Path(os.environ["ARGOS_PACKAGES_DIR"]).expanduser()
-    data = os.environ.get("GDPRKB_USER_XDG_DATA_HOME", os.environ.get("XDG_DATA_HOME", ""))
+    data = os.environ.get("XDG_DATA_HOME", "")
     base = Path(data).expanduser() if data else Path.home() / ".local" / "share"
     return base / "argos-translate" / "packages"
 
