@@ -30,6 +30,10 @@ def _title_from_url(url: str | None) -> str | None:
     title = urllib.parse.parse_qs(parsed.query).get("title", [None])[0]
     if title is None and "/wiki/" in parsed.path:
         title = urllib.parse.unquote(parsed.path.split("/wiki/", 1)[1])
+    elif title is None and parsed.netloc.endswith("gdprhub.eu") and parsed.path.strip("/"):
+        # Short links: https://gdprhub.eu/UODO_-_ZSPU.421.3.2019
+        path = parsed.path.strip("/")
+        title = None if path.endswith(".php") else urllib.parse.unquote(path)
     return title.replace("_", " ") if title else None
 
 

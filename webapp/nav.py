@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from webapp.state import FACETS, View, parse_view, to_params
+from webapp.state import FACETS, View, parse_view, to_params, url_key
 
 _VIEW = "view"
 _URL_KEYS = ("q", "sort", "page", "case", "article", "year_from", "year_to", "fine_min", "fine_max")
@@ -18,7 +18,7 @@ _URL_KEYS = ("q", "sort", "page", "case", "article", "year_from", "year_to", "fi
 def current() -> View:
     """The view this session shows (from the URL on the session's first run)."""
     if _VIEW not in st.session_state:
-        params = {k: st.query_params.get_all(k) for k in (*_URL_KEYS, *FACETS)}
+        params = {k: st.query_params.get_all(k) for k in (*_URL_KEYS, *map(url_key, FACETS))}
         st.session_state[_VIEW] = parse_view({k: v for k, v in params.items() if v})
     view: View = st.session_state[_VIEW]
     return view

@@ -23,19 +23,18 @@ gdprkb --home {home} index                     # build the search index
 ```
 """
 
-NO_INDEX = """\
-**The search index has not been built yet** for the {cases:,} decisions in the corpus:
-
-```bash
-gdprkb --home {home} index
-```
-"""
 
 
 def render(
-    home: Home, view: View, outcome: backend.SearchOutcome, fixed: dict[str, list[str]]
+    home: Home,
+    view: View,
+    outcome: backend.SearchOutcome,
+    fixed: dict[str, list[str]],
+    query: str,
 ) -> None:
     """The header line (total, downloads, charts switch) and the current page of results."""
+    for warning in outcome.warnings:
+        st.warning(md_escape(warning), icon=":material/info:")
     if outcome.error:
         st.error(outcome.error, icon=":material/error:")
         if outcome.hint:
@@ -60,7 +59,7 @@ def render(
     )
     head[2].download_button(
         "CSV",
-        data=lambda: backend.export_bytes(home, view, fixed, "csv"),
+        data=lambda: backend.export_bytes(home, view, fixed, query, "csv"),
         file_name="gdprkb-results.csv",
         mime="text/csv",
         icon=":material/download:",
@@ -70,7 +69,7 @@ def render(
     )
     head[3].download_button(
         "JSONL",
-        data=lambda: backend.export_bytes(home, view, fixed, "jsonl"),
+        data=lambda: backend.export_bytes(home, view, fixed, query, "jsonl"),
         file_name="gdprkb-results.jsonl",
         mime="application/x-ndjson",
         icon=":material/download:",
@@ -79,7 +78,7 @@ def render(
         help="Download every result as JSON lines (the record contract)",
     )
     if mode == "Charts":
-        render_charts(home, view, fixed)
+        render_charts(home, view, fixed, query)
     else:
         for hit in outcome.hits:
             render_card(hit)
@@ -121,9 +120,13 @@ def render_card(hit: backend.Hit) -> None:
             st.markdown(snippet)
 
 
-def render_charts(home: Home, view: View, fixed: dict[str, list[str]]) -> None:
+def render_charts(home: Home, view: View, fixed: dict[str, list[str]], query: str) -> None:
     """Charts of the whole result set (not only this page)."""
-    df = charts.frame(backend.all_hits(home, view, fixed))
+    try:
+        df = charts.frame(backend.all_hits(home, view, fixed, query))
+    except Exception as err:  # the index went away between the search and now
+        st.error(f"Charts unavailable: {err}")
+        return
     left, right = st.columns(2)
     left.altair_chart(charts.per_year(df), use_container_width=True)
     right.altair_chart(

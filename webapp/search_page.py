@@ -96,15 +96,16 @@ def render(home: Home, view: View, fixed: dict[str, list[str]] | None = None) ->
     _seed(view, fixed)
     render_query_box(view)
     view = _from_widgets(view)
-    outcome = backend.search(home, view, query=search_query(view), fixed=fixed)
+    query = search_query(view)
+    outcome = backend.search(home, view, query=query, fixed=fixed)
     # A page beyond the last (an old link, a narrower filter) shows the last page instead.
     pages = page_count(outcome.total)
     if view.page > pages:
         view = view.with_(page=pages)
-        outcome = backend.search(home, view, query=search_query(view), fixed=fixed)
+        outcome = backend.search(home, view, query=query, fixed=fixed)
     st.session_state["w_page"] = view.page
     _sidebar(home, view, outcome, fixed)
-    results.render(home, view, outcome, fixed)
+    results.render(home, view, outcome, fixed, query)
     if outcome.total > PAGE_SIZE:
         st.pagination(pages, key="w_page", max_visible_pages=9)
     st.session_state[_WIDGET_VIEW] = view

@@ -24,6 +24,13 @@ FACETS: dict[str, str] = {
     "kind": "Kind (DPA or court)",
     "language": "Original language",
 }
+# URL names that differ from the facet name: `article` in the URL is the article page.
+_URL_NAME = {"article": "art"}
+
+
+def url_key(facet: str) -> str:
+    """The query-parameter name of a facet filter."""
+    return _URL_NAME.get(facet, facet)
 
 
 @dataclass(frozen=True)
@@ -87,7 +94,9 @@ def _float(text: str | None) -> float | None:
 def parse_view(params: Mapping[str, str | list[str]]) -> View:
     """The view a URL asks for; malformed values are dropped, never raised."""
     filters = {
-        key: tuple(dict.fromkeys(_values(params, key))) for key in FACETS if _values(params, key)
+        key: tuple(dict.fromkeys(_values(params, url_key(key))))
+        for key in FACETS
+        if _values(params, url_key(key))
     }
     sort = _first(params, "sort")
     page = _int(_first(params, "page"))
@@ -120,7 +129,7 @@ def to_params(view: View) -> dict[str, str | list[str]]:
         out["q"] = view.q
     for key in FACETS:
         if view.filters.get(key):
-            out[key] = list(view.filters[key])
+            out[url_key(key)] = list(view.filters[key])
     if view.year_from is not None:
         out["year_from"] = str(view.year_from)
     if view.year_to is not None:

@@ -1,0 +1,47 @@
+"""Scraped text made safe for Streamlit markdown (webapp/text.py)."""
+
+from __future__ import annotations
+
+from webapp.text import fine_label, md_escape, md_link, paragraphs, safe_url, snippet_markdown
+
+
+def test_md_escape_disarms_markdown_and_streamlit_directives() -> None:
+    assert md_escape("**bold** [x](y) $a$ :red[z] <b>") == (
+        r"\*\*bold\*\* \[x\](y) \$a\$ \:red\[z\] \<b\>"
+    )
+    assert md_escape(None) == ""
+    # Ordinary legal punctuation stays readable.
+    assert md_escape("KMD A/S, Art 5(1)(f); 'x'") == "KMD A/S, Art 5(1)(f); 'x'"
+
+
+def test_snippet_matches_become_bold_and_the_rest_is_escaped() -> None:
+    html = 'the <b class="match term0">video</b> &lt;script&gt; <mark>surveil</mark>lance *x*'
+    assert snippet_markdown(html) == r"the **video** \<script\> **surveil**lance \*x\*"
+
+
+def test_snippet_drops_any_other_tag_and_keeps_spaces_outside_bold() -> None:
+    assert snippet_markdown('<a href="javascript:x()">click</a>') == "click"
+    assert snippet_markdown("a<b> word </b>b") == "a **word** b"
+    assert snippet_markdown(None) == ""
+
+
+def test_only_http_links_survive() -> None:
+    assert safe_url("javascript:alert(1)") is None
+    assert safe_url("data:text/html,x") is None
+    assert safe_url("https://gdprhub.eu/index.php?title=A_(B) c") == (
+        "https://gdprhub.eu/index.php?title=A_(B)%20c"
+    )
+    assert md_link("x", "javascript:alert(1)") == "x"
+    assert md_link("GDPRhub", "https://gdprhub.eu/x") == "[GDPRhub](<https://gdprhub.eu/x>)"
+
+
+def test_fine_label() -> None:
+    assert fine_label(10000.0, "EUR") == "10,000 EUR"
+    assert fine_label(1234.5, None) == "1,234.50"
+    assert fine_label(None, None, "an undisclosed sum") == "an undisclosed sum"
+    assert fine_label(None, None) == "no fine"
+
+
+def test_paragraphs() -> None:
+    assert paragraphs("a\n\nb\nc ") == ["a", "b", "c"]
+    assert paragraphs(None) == []
