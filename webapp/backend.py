@@ -209,9 +209,7 @@ def _hit(h: Any) -> Hit:
     )
 
 
-def search(
-    home: Home, view: View, *, query: str, fixed: dict[str, list[str]]
-) -> SearchOutcome:
+def search(home: Home, view: View, *, query: str, fixed: dict[str, list[str]]) -> SearchOutcome:
     """One page of results for the view (errors come back as a message, never raised)."""
     filters = filters_of(view, fixed)
     try:

@@ -24,7 +24,6 @@ gdprkb --home {home} index                     # build the search index
 """
 
 
-
 def render(
     home: Home,
     view: View,
