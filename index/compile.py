@@ -1,0 +1,336 @@
+"""Turn a parsed query (index/querylang.py) into a Whoosh query against one index.
+
+Words become BM25F disjunctions over the text fields with the schema's weights; facet values
+are matched against the values actually in the index (case and accent-insensitive, exact
+value first, else every value containing the typed words); ranges become numeric ranges.
+Wildcards expand to at most MAX_EXPANSIONS index terms, so no query can blow up.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from whoosh import query as wq
+from whoosh.reading import IndexReader
+from whoosh.support.charset import accent_map
+
+from index import querylang as ql
+from index.schema import EUR_RATES, TEXT_FIELDS
+
+MAX_EXPANSIONS = 200
+SUMMARY = ("lead", "facts", "dispute", "holding")
+# ISO 639-1 codes a lawyer may type for `lang:`; GDPRhub names languages in English.
+LANG_CODES = {
+    "bg": "Bulgarian", "cs": "Czech", "da": "Danish", "de": "German", "el": "Greek",
+    "en": "English", "es": "Spanish", "et": "Estonian", "fi": "Finnish", "fr": "French",
+    "ga": "Irish", "hr": "Croatian", "hu": "Hungarian", "is": "Icelandic", "it": "Italian",
+    "lt": "Lithuanian", "lv": "Latvian", "mt": "Maltese", "nl": "Dutch", "no": "Norwegian",
+    "pl": "Polish", "pt": "Portuguese", "ro": "Romanian", "sk": "Slovak", "sl": "Slovenian",
+    "sv": "Swedish",
+}  # fmt: skip
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics: the form facet values are compared in."""
+    return text.translate(accent_map).casefold().strip()
+
+
+@dataclass
+class Context:
+    """What compiling needs from the index: its schema's analyzers, terms and facet values."""
+
+    reader: IndexReader
+    facet_values: Callable[[str], list[str]]  # facet name -> values present in the index
+    warnings: list[str] = field(default_factory=list)
+    loose: bool = False  # implicit AND of plain words becomes OR (the no-result fallback)
+    expansions: int = 0
+
+    def analyze(self, fieldname: str, text: str) -> list[str]:
+        """The index terms `text` becomes in one field."""
+        analyzer = self.reader.schema[fieldname].analyzer
+        return [t.text for t in analyzer(text, mode="query")]
+
+
+def compile_query(node: ql.Node, ctx: Context) -> wq.Query:
+    """The Whoosh query for a parsed query node."""
+    q = _compile(node, ctx)
+    return wq.Every() if q is None else q
+
+
+def _compile(node: ql.Node, ctx: Context) -> wq.Query | None:
+    if isinstance(node, ql.All):
+        return wq.Every()
+    if isinstance(node, ql.Word):
+        return _word(node, ctx)
+    if isinstance(node, ql.Phrase):
+        return _text(node.text, _fields(node.field), ctx)
+    if isinstance(node, ql.FieldValue):
+        return compile_field(node.field, node.value, ctx)
+    if isinstance(node, ql.Not):
+        inner = _compile(node.item, ctx)
+        return None if inner is None else wq.Not(inner)
+    if isinstance(node, ql.Or):
+        parts = [q for q in (_compile(i, ctx) for i in node.items) if q is not None]
+        return _combine(wq.Or, parts)
+    if isinstance(node, ql.And):
+        return _and(node, ctx)
+    raise TypeError(f"unknown query node {node!r}")
+
+
+def _and(node: ql.And, ctx: Context) -> wq.Query | None:
+    if ctx.loose and node.implicit:
+        words = [i for i in node.items if ql.is_text_only(i)]
+        rest = [i for i in node.items if not ql.is_text_only(i)]
+        if len(words) > 1:
+            any_word = _combine(wq.Or, [q for q in map(lambda i: _compile(i, ctx), words) if q])
+            parts = [q for q in (_compile(i, ctx) for i in rest) if q is not None]
+            return _combine(wq.And, ([any_word] if any_word else []) + parts)
+    positive = [i for i in node.items if not isinstance(i, ql.Not)]
+    parts = [q for q in (_compile(i, ctx) for i in node.items) if q is not None]
+    if not positive:  # "NOT a NOT b": everything except those
+        parts.insert(0, wq.Every())
+    return _combine(wq.And, parts)
+
+
+def _combine(cls: type[wq.And] | type[wq.Or], parts: list[wq.Query]) -> wq.Query | None:
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else cls(parts)
+
+
+def _fields(name: str | None) -> list[str]:
+    if name is None or name == "text":
+        return list(TEXT_FIELDS)
+    if name == "summary":
+        return list(SUMMARY)
+    return [name]
+
+
+def _text(text: str, fields: Iterable[str], ctx: Context) -> wq.Query | None:
+    """A word or phrase in any of `fields`, each weighted by its BM25F boost."""
+    per_field: list[wq.Query] = []
+    for name in fields:
+        terms = ctx.analyze(name, text)
+        boost = TEXT_FIELDS[name]
+        if len(terms) == 1:
+            per_field.append(wq.Term(name, terms[0], boost=boost))
+        elif terms:
+            per_field.append(wq.Phrase(name, terms, boost=boost))
+    return _combine(wq.Or, per_field)
+
+
+def _word(node: ql.Word, ctx: Context) -> wq.Query | None:
+    if not node.prefix:
+        return _text(node.text, _fields(node.field), ctx)
+    prefix = fold(node.text)
+    terms: list[wq.Query] = []
+    for name in _fields(node.field):
+        for term in ctx.reader.expand_prefix(name, prefix):
+            if ctx.expansions >= MAX_EXPANSIONS:
+                ctx.warnings.append(
+                    f'"{node.text}*" matches too many words; only the first {MAX_EXPANSIONS} '
+                    "word forms are searched."
+                )
+                return _combine(wq.Or, terms)
+            ctx.expansions += 1
+            text = term.decode("utf-8") if isinstance(term, bytes) else term
+            terms.append(wq.Term(name, text, boost=TEXT_FIELDS[name]))
+    if not terms:
+        return wq.NullQuery()
+    return _combine(wq.Or, terms)
+
+
+# -- field:value ------------------------------------------------------------------------------
+
+_NUM = r"[0-9][0-9.,_ ]*[kKmM]?"
+_RANGE = re.compile(rf"^(?P<lo>{_NUM})?\s*\.\.\s*(?P<hi>{_NUM})?$")
+_CMP = re.compile(r"^(?P<op>[<>]=?)\s*(?P<v>.+)$")
+
+
+def compile_field(name: str, value: str, ctx: Context) -> wq.Query:
+    """The query for one `field:value` (also used for the `filters` of a search)."""
+    if name == "article":
+        return _article(value, ctx)
+    if name == "year":
+        return _year(value, ctx)
+    if name == "fine":
+        return _fine(value, ctx)
+    if name == "date":
+        return _date(value, ctx)
+    if name == "has_fine":
+        return wq.Term("has_fine", "yes" if fold(value) in ("yes", "true", "1") else "no")
+    if name == "language" and value.lower() in LANG_CODES:
+        value = LANG_CODES[value.lower()]
+    return _facet(name, value, ctx)
+
+
+def match_values(typed: str, values: list[str]) -> list[str]:
+    """Facet values meant by `typed`: the exact value, else all values containing its words."""
+    want = fold(typed)
+    exact = [v for v in values if fold(v) == want]
+    if exact:
+        return exact
+    words = re.findall(r"\w+", want)
+    if not words:
+        return []
+    pattern = re.compile(r"\b" + r"\W+".join(map(re.escape, words)) + r"\b")
+    return [v for v in values if pattern.search(fold(v))]
+
+
+def _facet(name: str, value: str, ctx: Context) -> wq.Query:
+    values = ctx.facet_values(name)
+    found = match_values(value, values)
+    if not found:
+        sample = ", ".join(values[:5]) + (", …" if len(values) > 5 else "")
+        label = "country" if name == "jurisdiction" else name
+        ctx.warnings.append(
+            f'No {label} matches "{value}"' + (f" (e.g. {sample})." if values else ".")
+        )
+        return wq.NullQuery()
+    return _any(name, found)
+
+
+def _any(fieldname: str, values: Iterable[str]) -> wq.Query:
+    terms: list[wq.Query] = [wq.Term(fieldname, v) for v in values]
+    return terms[0] if len(terms) == 1 else wq.Or(terms)
+
+
+_ARTICLE = re.compile(r"^(?:art(?:icle)?\.?\s*)?(\d+)((?:\s*\(\s*\w+\s*\))*)\s*(?:gdpr)?$", re.I)
+
+
+def _article(value: str, ctx: Context) -> wq.Query:
+    """`article:32`, `article:5(1)(f)` (also 5(1) → every 5(1)(x)), `article:12..22`, `a,b`."""
+    parts = [p for p in re.split(r"[,;]", value) if p.strip()]
+    if len(parts) > 1:
+        return wq.Or([_article(p, ctx) for p in parts])
+    value = value.strip()
+    rng = _RANGE.match(value)
+    if rng and (rng["lo"] or rng["hi"]):
+        lo, hi = int(_number(rng["lo"] or "1")), int(_number(rng["hi"] or "99"))
+        if hi - lo > 200:
+            ctx.warnings.append(f'Article range "{value}" is too wide; using {lo}..{lo + 200}.')
+            hi = lo + 200
+        return _any("provision_tree", [str(a) for a in range(lo, hi + 1)])
+    m = _ARTICLE.match(value)
+    if not m:
+        ctx.warnings.append(
+            f'"article:{value}" is not an article; write e.g. article:6 or article:5(1)(f).'
+        )
+        return wq.NullQuery()
+    paras = re.sub(r"\s+", "", m.group(2)).lower()
+    return wq.Term("provision_tree", m.group(1) + paras)
+
+
+def _bounds(
+    value: str, parse: Callable[[str], float]
+) -> tuple[float | None, float | None, bool, bool] | None:
+    """(low, high, low excluded, high excluded) for "a..b", ">a", ">=a", "<b", "<=b", "a"."""
+    value = value.strip()
+    try:
+        if ".." in value:
+            lo, _, hi = value.partition("..")
+            return (
+                parse(lo) if lo.strip() else None,
+                parse(hi) if hi.strip() else None,
+                False,
+                False,
+            )
+        m = _CMP.match(value)
+        if m:
+            v = parse(m["v"])
+            op = m["op"]
+            if op.startswith(">"):
+                return (v, None, op == ">", False)
+            return (None, v, False, op == "<")
+        v = parse(value)
+        return (v, v, False, False)
+    except ValueError:
+        return None
+
+
+def _number(text: str) -> float:
+    t = text.strip().replace(",", "").replace("_", "").replace(" ", "")
+    mult = 1.0
+    if t[-1:].lower() in ("k", "m"):
+        mult = 1e3 if t[-1].lower() == "k" else 1e6
+        t = t[:-1]
+    if not re.fullmatch(r"\d+(\.\d+)?", t):
+        raise ValueError(text)
+    return float(t) * mult
+
+
+def _year(value: str, ctx: Context) -> wq.Query:
+    b = _bounds(value, lambda s: int(s.strip()) if re.fullmatch(r"\s*\d{4}\s*", s) else _bad(s))
+    if b is None:
+        ctx.warnings.append(f'"year:{value}" is not a year or range; write e.g. year:2021..2023.')
+        return wq.NullQuery()
+    lo, hi, lox, hix = b
+    years = [
+        y for y in ctx.facet_values("year")
+        if (lo is None or int(y) > lo or (int(y) == lo and not lox))
+        and (hi is None or int(y) < hi or (int(y) == hi and not hix))
+    ]  # fmt: skip
+    return _any("year", years) if years else wq.NullQuery()
+
+
+def _bad(text: str) -> float:
+    raise ValueError(text)
+
+
+def _fine(value: str, ctx: Context) -> wq.Query:
+    v = fold(value)
+    if v in ("yes", "any", "true", "some"):
+        return wq.Term("has_fine", "yes")
+    if v in ("no", "none", "false"):
+        return wq.Term("has_fine", "no")
+    v = re.sub(r"\s*(eur|€|euro|euros)$", "", v)
+    b = _bounds(v, _number)
+    if b is None:
+        currencies = "|".join(EUR_RATES).lower()
+        hint = " Amounts are in euros." if re.search(currencies, v) else ""
+        ctx.warnings.append(
+            f'"fine:{value}" is not an amount or range; write e.g. fine:>10000.{hint}'
+        )
+        return wq.NullQuery()
+    lo, hi, lox, hix = b
+    if lo is not None and lo == hi:  # "fine:10000" means at least that much
+        hi = None
+    return wq.NumericRange("fine_eur", lo, hi, startexcl=lox, endexcl=hix)
+
+
+def _date_bound(text: str, end: bool) -> float:
+    """20210301 for "2021-03-01"; a year or month stands for its first (or last) day."""
+    m = re.fullmatch(r"\s*(\d{4})(?:-(\d{1,2}))?(?:-(\d{1,2}))?\s*", text)
+    if not m:
+        raise ValueError(text)
+    y, mo, d = int(m[1]), m[2], m[3]
+    month = int(mo) if mo else (12 if end else 1)
+    day = int(d) if d else (31 if end else 1)
+    return y * 10000 + month * 100 + day
+
+
+def _date(value: str, ctx: Context) -> wq.Query:
+    value = value.strip()
+    try:
+        if ".." in value:
+            lo, _, hi = value.partition("..")
+            start = _date_bound(lo, False) if lo.strip() else None
+            stop = _date_bound(hi, True) if hi.strip() else None
+            return wq.NumericRange("date_n", start, stop)
+        m = _CMP.match(value)
+        if m:
+            op, v = m["op"], m["v"]
+            if op.startswith(">"):
+                bound = _date_bound(v, op == ">")
+                return wq.NumericRange("date_n", bound, None, startexcl=op == ">")
+            bound = _date_bound(v, op == "<=")
+            return wq.NumericRange("date_n", 1, bound, endexcl=op == "<")
+        return wq.NumericRange("date_n", _date_bound(value, False), _date_bound(value, True))
+    except ValueError:
+        ctx.warnings.append(
+            f'"date:{value}" is not a date or range; write e.g. date:2021-03 or '
+            "date:2021-01-01..2021-06-30 (dates decided)."
+        )
+        return wq.NullQuery()

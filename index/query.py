@@ -1,0 +1,383 @@
+"""The search API used by the CLI, the app and translation. Never reads the corpus database.
+
+Open once per process and reuse (the app caches it with st.cache_resource); every call picks
+up a newer index generation written by `gdprkb index` meanwhile::
+
+    from index.query import SearchIndex
+    ix = SearchIndex(home.index_dir)                 # IndexNotFound if never built
+    res = ix.search('"video surveillance" employee', filters={"country": ["Spain"]},
+                    sort="relevance", page=1, page_size=20)
+    res.total, res.took_ms, res.warnings, res.query_used
+    for hit in res.hits:      # Hit: page_id, title, url, score, snippet (HTML), snippet_field,
+        ...                   #  authority, jurisdiction, kind, type, outcome, date_decided,
+                              #  date_published, year, fine_amount, fine_currency,
+                              #  gdpr_articles, gdpr_provisions, case_number, ecli, parties,
+                              #  original_languages
+    res.facets["jurisdiction"]    # [FacetValue(value="Spain", count=213, selected=True), ...]
+    ix.all_page_ids(query, filters=..., sort=...)  # every match, in order (no row cap)
+    ix.more_like_this(page_id, n=5)                # list[Hit], similar decisions
+    ix.facet_values("authority")                   # every value in the index
+    res.to_dict()                                  # the JSON shape of `gdprkb search --json`
+
+Module-level shortcuts `search(index_dir, query, ...)`, `more_like_this(index_dir, page_id)`
+and `all_page_ids(index_dir, query, ...)` keep one SearchIndex per folder.
+
+- `query`: the query language of index/querylang.py; "" or "*" = every case (sorted by date).
+- `filters`: facet name → value or values; values of one facet are ORed, facets ANDed.
+  Names: kind, authority, jurisdiction (or country), article, provision, type, outcome, year,
+  language (or lang), has_fine ("yes"/"no"), fine ("&gt;10000", "1000..5000"; euros), date
+  ("2021-01..2021-06"). Exact facet values select exactly; other values are resolved as in
+  the query language (`authority: aepd`, `year: 2020..2022`).
+- `sort`: "relevance" (BM25F), "date" (decided, newest first) or "fine" (highest first, in
+  euros at fixed rates); undated / unfined cases last.
+- Facets (`facets=True`): every facet in index.schema.FACETS with its count among all matches;
+  values with count 0 are left out unless selected. Year is listed newest first, the rest by
+  count. A bad query never raises: it is repaired and explained in `warnings`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from whoosh import index as whoosh_index
+from whoosh import query as wq
+from whoosh.collectors import TimeLimitCollector, TopCollector, UnsortedCollector
+from whoosh.searching import Searcher, TimeLimit
+
+from index import querylang as ql
+from index.compile import Context, compile_field, compile_query
+from index.facets import FacetTable, FacetValue
+from index.schema import FACETS, TEXT_FIELDS
+from index.snippets import Snippeter, query_terms
+
+SORTS = ("relevance", "date", "fine")
+TIME_LIMIT_S = 5.0
+FILTER_ALIASES = {"country": "jurisdiction", "lang": "language"}
+
+__all__ = [
+    "FacetValue",
+    "Hit",
+    "IndexNotFound",
+    "SearchIndex",
+    "SearchResult",
+    "all_page_ids",
+    "more_like_this",
+    "search",
+]
+
+
+class IndexNotFound(FileNotFoundError):
+    """No index in the folder yet."""
+
+
+@dataclass
+class Hit:
+    """One matching case, with what a results list shows."""
+
+    page_id: int
+    title: str
+    url: str
+    score: float | None
+    snippet: str
+    snippet_field: str | None = None
+    kind: str | None = None
+    authority: str | None = None
+    jurisdiction: str | None = None
+    type: str | None = None
+    outcome: str | None = None
+    date_decided: str | None = None
+    date_published: str | None = None
+    year: int | None = None
+    fine_amount: float | None = None
+    fine_currency: str | None = None
+    gdpr_articles: list[int] = field(default_factory=list)
+    gdpr_provisions: list[str] = field(default_factory=list)
+    case_number: str | None = None
+    ecli: str | None = None
+    parties: list[str] = field(default_factory=list)
+    original_languages: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form."""
+        return asdict(self)
+
+
+@dataclass
+class SearchResult:
+    """One page of results plus totals, facet counts and what was done with the query."""
+
+    query: str
+    query_used: str
+    total: int
+    hits: list[Hit]
+    facets: dict[str, list[FacetValue]]
+    took_ms: float
+    sort: str
+    page: int
+    page_size: int
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON form: hits and facet values as plain dicts."""
+        d = asdict(self)
+        d["facets"] = {k: [asdict(v) for v in vs] for k, vs in self.facets.items()}
+        return d
+
+
+class _TopAndAll(TopCollector):
+    """Top-N by score that also remembers every matching docnum (for facet counts)."""
+
+    def __init__(self, limit: int) -> None:
+        # No block-quality skipping: facets need every match, so each one is visited anyway.
+        super().__init__(limit=limit, usequality=False)
+        self.matched: list[int] = []
+
+    def _collect(self, global_docnum: int, score: float) -> Any:
+        self.matched.append(global_docnum)
+        return super()._collect(global_docnum, score)
+
+
+class SearchIndex:
+    """An open index: one searcher, refreshed when a newer generation is committed."""
+
+    def __init__(self, index_dir: str | Path) -> None:
+        self.index_dir = Path(index_dir)
+        if not whoosh_index.exists_in(str(self.index_dir)):
+            raise IndexNotFound(f"no search index in {self.index_dir}: run `gdprkb index` first")
+        self._ix = whoosh_index.open_dir(str(self.index_dir))
+        self._lock = threading.RLock()
+        self._searcher: Searcher = self._ix.searcher()
+        self._table = FacetTable(self._searcher.reader())
+
+    def close(self) -> None:
+        """Release the searcher's files."""
+        with self._lock:
+            self._searcher.close()
+
+    def _current(self) -> tuple[Searcher, FacetTable]:
+        if not self._searcher.up_to_date():
+            self._searcher = self._searcher.refresh()
+            self._table = FacetTable(self._searcher.reader())
+        return self._searcher, self._table
+
+    @property
+    def doc_count(self) -> int:
+        """Number of cases in the index (current generation)."""
+        with self._lock:
+            return self._current()[0].doc_count()
+
+    def facet_values(self, name: str) -> list[str]:
+        """Every value of a facet present in the index."""
+        with self._lock:
+            return list(self._current()[1].values.get(FILTER_ALIASES.get(name, name), []))
+
+    def _compile(
+        self,
+        searcher: Searcher,
+        table: FacetTable,
+        parsed: ql.ParsedQuery,
+        filters: Any,
+        loose: bool,
+    ) -> tuple[wq.Query, list[str], dict[str, list[str]]]:
+        ctx = Context(searcher.reader(), lambda n: table.values.get(n, []), loose=loose)
+        q = compile_query(parsed.node, ctx)
+        selected: dict[str, list[str]] = {}
+        parts = [] if isinstance(q, wq.Every) else [q]
+        for raw_name, raw in (filters or {}).items():
+            name = FILTER_ALIASES.get(raw_name, raw_name)
+            values = [raw] if isinstance(raw, str | int) else list(raw or [])
+            values = [str(v) for v in values if str(v).strip()]
+            if not values:
+                continue
+            if name not in FACETS and name not in ("fine", "date"):
+                ctx.warnings.append(f'Unknown filter "{raw_name}" ignored.')
+                continue
+            known = set(table.values.get(name, []))
+            selected[name] = [v for v in values if v in known]
+            alts = [
+                wq.Term(FACETS[name], v) if v in known else compile_field(name, v, ctx)
+                for v in values
+            ]
+            parts.append(alts[0] if len(alts) == 1 else wq.Or(alts))
+        if not parts:
+            return wq.Every(), ctx.warnings, selected
+        return (parts[0] if len(parts) == 1 else wq.And(parts)), ctx.warnings, selected
+
+    def _run(
+        self, searcher: Searcher, q: wq.Query, sort: str, limit: int, table: FacetTable
+    ) -> tuple[np.ndarray, list[tuple[float | None, int]], bool]:
+        """(all matched docnums, ordered (score, docnum) for the first `limit`, timed out)."""
+        child: TopCollector | UnsortedCollector = (
+            _TopAndAll(limit) if sort == "relevance" else UnsortedCollector()
+        )
+        collector = TimeLimitCollector(child, TIME_LIMIT_S, use_alarm=False)
+        timed_out = False
+        try:
+            searcher.search_with_collector(q, collector)
+        except TimeLimit:
+            timed_out = True
+        if isinstance(child, _TopAndAll):
+            matched = np.array(child.matched, dtype=np.int64)
+            items = sorted(((s, -d) for s, d in child.items), key=lambda x: (-x[0], x[1]))
+            return matched, [(s, d) for s, d in items], timed_out
+        matched = np.array([d for _, d in child.items], dtype=np.int64)
+        ordered = table.order(matched, sort)[:limit]
+        return matched, [(None, int(d)) for d in ordered], timed_out
+
+    def _execute(
+        self, query: str, filters: Any, sort: str, limit: int
+    ) -> tuple[wq.Query, np.ndarray, list[tuple[float | None, int]], dict[str, Any]]:
+        """Parse, compile, run (with the any-word fallback); caller holds the lock."""
+        if sort not in SORTS:
+            raise ValueError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
+        parsed = ql.parse_query(query)
+        warnings = list(parsed.warnings)
+        if parsed.browse and sort == "relevance":
+            sort = "date"
+        searcher, table = self._current()
+        q, extra, selected = self._compile(searcher, table, parsed, filters, loose=False)
+        matched, ranked, timed_out = self._run(searcher, q, sort, limit, table)
+        used = ql.render(parsed.node)
+        if matched.size == 0 and _has_implicit_and(parsed.node):
+            q2, extra2, _ = self._compile(searcher, table, parsed, filters, loose=True)
+            m2, r2, t2 = self._run(searcher, q2, sort, limit, table)
+            if m2.size:
+                q, extra, matched, ranked, timed_out = q2, extra2, m2, r2, t2
+                used = ql.render(parsed.node, loose=True)
+                warnings.append(
+                    "No case contains all of the words; showing cases with any of them."
+                )
+        warnings.extend(w for w in extra if w not in warnings)
+        if timed_out:
+            warnings.append(
+                f"The search took longer than {TIME_LIMIT_S:g}s and was stopped; "
+                "results are incomplete. Try fewer or more specific words."
+            )
+        info = {"warnings": warnings, "used": used, "sort": sort, "selected": selected}
+        return q, matched, ranked, info
+
+    def search(
+        self,
+        query: str = "",
+        *,
+        filters: Mapping[str, list[str] | str] | None = None,
+        sort: str = "relevance",
+        page: int = 1,
+        page_size: int = 20,
+        facets: bool = True,
+    ) -> SearchResult:
+        """One page of results for a query (see the module docstring)."""
+        t0 = time.perf_counter()
+        page, page_size = max(1, int(page)), max(1, min(int(page_size), 1000))
+        with self._lock:
+            q, matched, ranked, info = self._execute(query, filters, sort, page * page_size)
+            searcher, table = self._current()
+            snip = Snippeter(query_terms(q))
+            start = (page - 1) * page_size
+            hits = [
+                self._hit(searcher, docnum, score, snip)
+                for score, docnum in ranked[start : start + page_size]
+            ]
+            counts = table.counts(matched, info["selected"]) if facets else {}
+        return SearchResult(
+            query=query,
+            query_used=info["used"],
+            total=int(matched.size),
+            hits=hits,
+            facets=counts,
+            took_ms=round((time.perf_counter() - t0) * 1000, 2),
+            sort=info["sort"],
+            page=page,
+            page_size=page_size,
+            warnings=info["warnings"],
+        )
+
+    def _hit(self, searcher: Searcher, docnum: int, score: float | None, snip: Snippeter) -> Hit:
+        stored = searcher.stored_fields(docnum)
+        snippet, section = snip.snippet(stored)
+        shown = dict(stored["display"])
+        return Hit(
+            score=None if score is None else round(float(score), 4),
+            snippet=snippet,
+            snippet_field=section,
+            **{k: v for k, v in shown.items() if k in Hit.__dataclass_fields__},
+        )
+
+    def all_page_ids(
+        self,
+        query: str = "",
+        *,
+        filters: Mapping[str, list[str] | str] | None = None,
+        sort: str = "relevance",
+    ) -> list[int]:
+        """Page ids of every match, in result order (for "download these results")."""
+        with self._lock:
+            table = self._current()[1]
+            _, _, ranked, _ = self._execute(query, filters, sort, max(table.size, 1))
+            return [int(table.page_id[d]) for _, d in ranked]
+
+    def more_like_this(self, page_id: int, n: int = 5) -> list[Hit]:
+        """Up to n decisions whose summaries share the most distinctive terms with this one."""
+        with self._lock:
+            searcher, _ = self._current()
+            docnum = searcher.document_number(page_id=str(page_id))
+            if docnum is None:
+                return []
+            stored = searcher.stored_fields(docnum)
+            text = " ".join(
+                str(stored.get(f) or "") for f in ("title", "lead", "facts", "dispute", "holding")
+            )
+            if not text.strip():
+                text = str(stored.get("machine_translation") or "")
+            keys = searcher.key_terms_from_text("facts", text, numterms=15)
+            if not keys:
+                return []
+            ors = [
+                wq.Term(f, term, boost=weight * TEXT_FIELDS[f])
+                for term, weight in keys
+                for f in ("title", "lead", "facts", "dispute", "holding")
+            ]
+            q = wq.AndNot(wq.Or(ors), wq.Term("page_id", str(page_id)))
+            results = searcher.search(q, limit=n)
+            snip = Snippeter(t for t, _ in keys)
+            return [self._hit(searcher, r.docnum, r.score, snip) for r in results]
+
+
+def _has_implicit_and(node: ql.Node) -> bool:
+    if isinstance(node, ql.And):
+        return node.implicit and sum(ql.is_text_only(i) for i in node.items) > 1
+    return False
+
+
+_OPEN: dict[Path, SearchIndex] = {}
+_OPEN_LOCK = threading.Lock()
+
+
+def open_index(index_dir: str | Path) -> SearchIndex:
+    """The process-wide SearchIndex for a folder (opened on first use)."""
+    key = Path(index_dir).resolve()
+    with _OPEN_LOCK:
+        if key not in _OPEN:
+            _OPEN[key] = SearchIndex(key)
+        return _OPEN[key]
+
+
+def search(index_dir: str | Path, query: str = "", **kwargs: Any) -> SearchResult:
+    """Shortcut for open_index(index_dir).search(query, **kwargs)."""
+    return open_index(index_dir).search(query, **kwargs)
+
+
+def more_like_this(index_dir: str | Path, page_id: int, n: int = 5) -> list[Hit]:
+    """Shortcut for open_index(index_dir).more_like_this(page_id, n)."""
+    return open_index(index_dir).more_like_this(page_id, n)
+
+
+def all_page_ids(index_dir: str | Path, query: str = "", **kwargs: Any) -> list[int]:
+    """Shortcut for open_index(index_dir).all_page_ids(query, **kwargs)."""
+    return open_index(index_dir).all_page_ids(query, **kwargs)

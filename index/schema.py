@@ -1,0 +1,230 @@
+"""The Whoosh schema: text fields and their analyzers, facet fields, and record → document.
+
+Text is analysed for English with diacritics folded before stemming, so "Persónuvernd" and
+"Personuvernd", or "surveillance" and "Surveillance", index the same. Facet fields keep the
+record's exact values (they are what the app shows and what filters select).
+"""
+
+from __future__ import annotations
+
+import re
+
+from whoosh.analysis import (
+    Analyzer,
+    CharsetFilter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StemFilter,
+    StopFilter,
+)
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.support.charset import accent_map
+
+from corpus.record import CaseRecord
+
+# Bump when fields or analysis change: `gdprkb index` then rebuilds from scratch.
+SCHEMA_VERSION = 1
+
+# Text fields in the order a snippet prefers them (summary first, long translation last),
+# with the BM25F weight each gets at query time.
+TEXT_FIELDS: dict[str, float] = {
+    "title": 3.0,
+    "case_number": 3.0,
+    "parties": 2.0,
+    "lead": 2.0,
+    "facts": 1.5,
+    "dispute": 1.5,
+    "holding": 1.5,
+    "comment": 1.0,
+    "machine_translation": 0.4,
+}
+# Sections a snippet may come from, best first (title and case number are shown anyway).
+SNIPPET_FIELDS = (
+    "lead",
+    "facts",
+    "dispute",
+    "holding",
+    "comment",
+    "machine_translation",
+    "parties",
+)
+
+# Facet name -> index field. Multi-valued facets are comma-separated KEYWORD fields.
+FACETS: dict[str, str] = {
+    "kind": "kind",
+    "authority": "authority",
+    "jurisdiction": "jurisdiction",
+    "article": "article",
+    "provision": "provision",
+    "type": "type",
+    "outcome": "outcome",
+    "year": "year",
+    "language": "language",
+    "has_fine": "has_fine",
+}
+MULTI_VALUED = frozenset({"article", "provision", "language"})
+
+# Approximate euro value of one unit, so `fine:>10000` and sorting by fine compare amounts
+# across currencies; the hit keeps the amount and currency as decided.
+EUR_RATES: dict[str, float] = {
+    "EUR": 1.0,
+    "GBP": 1.17,
+    "CHF": 1.05,
+    "USD": 0.92,
+    "NOK": 0.087,
+    "SEK": 0.088,
+    "DKK": 0.134,
+    "ISK": 0.0066,
+    "PLN": 0.23,
+    "CZK": 0.040,
+    "HUF": 0.0025,
+    "RON": 0.20,
+    "BGN": 0.51,
+    "HRK": 0.133,
+    "LIRA": 0.028,
+    "TRY": 0.028,
+}
+
+
+def text_analyzer() -> Analyzer:
+    """English words: lowercase, fold diacritics, drop stop words, Porter-stem."""
+    # minsize=1 keeps the letters and digits of provisions such as "5(1)(f)".
+    return (
+        RegexTokenizer()
+        | LowercaseFilter()
+        | CharsetFilter(accent_map)
+        | StopFilter(minsize=1)
+        | StemFilter()
+    )
+
+
+def code_analyzer() -> Analyzer:
+    """Case numbers and names: lowercase and fold diacritics, no stemming or stop words."""
+    return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+
+
+def build_schema() -> Schema:
+    """The index schema (see the module docstring)."""
+    text = text_analyzer()
+    code = code_analyzer()
+    fields: dict[str, object] = {
+        "page_id": ID(stored=True, unique=True),
+        "pid": NUMERIC(int, bits=64, sortable=True, default=-1),
+        # 0 / -1 mean "unknown": sorting by date or fine puts those cases last.
+        "date_n": NUMERIC(int, sortable=True, default=0),
+        "fine_eur": NUMERIC(float, sortable=True, default=-1.0),
+        "display": STORED(),
+        "provision_tree": KEYWORD(commas=True),
+    }
+    # Field weights apply at query time (index/compile.py), so changing them needs no rebuild.
+    for name in TEXT_FIELDS:
+        analyzer = code if name == "case_number" else text
+        fields[name] = TEXT(analyzer=analyzer, stored=True)
+    for field in FACETS.values():
+        fields[field] = KEYWORD(commas=True) if field in MULTI_VALUED else ID()
+    return Schema(**fields)  # type: ignore[arg-type]
+
+
+def date_number(iso: str | None) -> int:
+    """20210304 for "2021-03-04" (0 when absent or malformed)."""
+    if not iso or not re.match(r"^\d{4}-\d{2}-\d{2}$", iso):
+        return 0
+    return int(iso.replace("-", ""))
+
+
+def fine_in_eur(amount: float | None, currency: str | None) -> float | None:
+    """The fine's approximate euro value; None without amount or with an unknown currency."""
+    if amount is None:
+        return None
+    rate = EUR_RATES.get((currency or "EUR").upper())
+    return None if rate is None else amount * rate
+
+
+def has_fine(case: CaseRecord) -> bool:
+    """A fine was imposed: an amount above zero."""
+    return bool(case.fine_amount and case.fine_amount > 0)
+
+
+def provision_ancestors(provision: str) -> list[str]:
+    """["5(1)(f)", "5(1)", "5"] for "5(1)(f)": so `article:5(1)` finds 5(1)(f) as well."""
+    parts = re.findall(r"^\d+|\([^)]*\)", provision)
+    return ["".join(parts[:i]) for i in range(len(parts), 0, -1)] if parts else [provision]
+
+
+def facet_values(case: CaseRecord) -> dict[str, list[str]]:
+    """Facet name -> the case's values (what facet counts count and filters select)."""
+
+    def one(value: object) -> list[str]:
+        return [str(value)] if value not in (None, "") else []
+
+    return {
+        "kind": one(case.kind),
+        "authority": one(case.authority),
+        "jurisdiction": one(case.jurisdiction),
+        "article": sorted({str(a) for a in case.gdpr_articles}, key=_natural),
+        "provision": sorted(set(case.gdpr_provisions), key=_natural),
+        "type": one(case.type),
+        "outcome": one(case.outcome),
+        "year": one(case.year),
+        "language": sorted({lang for lang in case.original_languages if lang}),
+        "has_fine": ["yes" if has_fine(case) else "no"],
+    }
+
+
+def _natural(value: str) -> list[object]:
+    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", value)]
+
+
+def display_fields(case: CaseRecord) -> dict[str, object]:
+    """What a hit shows, stored in the index so that a search never reads the database."""
+    return {
+        "page_id": case.page_id,
+        "title": case.title,
+        "url": case.url,
+        "kind": case.kind,
+        "authority": case.authority,
+        "jurisdiction": case.jurisdiction,
+        "type": case.type,
+        "outcome": case.outcome,
+        "date_decided": case.date_decided,
+        "date_published": case.date_published,
+        "year": case.year,
+        "fine_amount": case.fine_amount,
+        "fine_currency": case.fine_currency,
+        "gdpr_articles": list(case.gdpr_articles),
+        "gdpr_provisions": list(case.gdpr_provisions),
+        "case_number": case.case_number,
+        "ecli": case.ecli,
+        "parties": list(case.parties),
+        "original_languages": list(case.original_languages),
+    }
+
+
+def to_document(case: CaseRecord) -> dict[str, object]:
+    """The Whoosh document for one case."""
+    facets = facet_values(case)
+    doc: dict[str, object] = {
+        "page_id": str(case.page_id),
+        "pid": case.page_id,
+        "display": display_fields(case),
+        "date_n": date_number(case.date_decided),
+        "title": case.title,
+        "case_number": "\n".join(x for x in (case.case_number, case.ecli) if x),
+        "parties": "\n".join(case.parties),
+        "provision_tree": ",".join(
+            sorted({a for p in case.gdpr_provisions for a in provision_ancestors(p)})
+            | {str(a) for a in case.gdpr_articles}
+        ),
+    }
+    fine = fine_in_eur(case.fine_amount, case.fine_currency)
+    if fine is not None:
+        doc["fine_eur"] = fine
+    for name in ("lead", "facts", "dispute", "holding", "comment", "machine_translation"):
+        value = getattr(case, name)
+        if value:
+            doc[name] = value
+    for name, field in FACETS.items():
+        values = facets[name]
+        if values:
+            doc[field] = ",".join(values) if field in MULTI_VALUED else values[0]
+    return {k: v for k, v in doc.items() if v not in ("", None)}
