@@ -112,10 +112,11 @@ class Mirror:
 
     folder: Path
     faults: Faults | None = None
-    robots: str = DEFAULT_ROBOTS
+    robots: str | None = DEFAULT_ROBOTS  # None: robots.txt is 404
     max_limit: int = 500  # the largest aplimit honoured ("max" means this)
     generator: bool = True  # answer generator=allpages (else only list=allpages + titles=)
     redirect_to: str | None = None  # answer every API request with a 302 to this base URL
+    formatversion: int | None = None  # answer in this formatversion whatever is asked
     requests: list[Request] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -177,7 +178,7 @@ class Mirror:
         """Serve in a daemon thread; return the base URL (port 0 picks a free one)."""
         self._server = ThreadingHTTPServer((host, port), _handler(self))
         self._server.daemon_threads = True
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
         return self.url
 
     @property
@@ -216,7 +217,8 @@ class Mirror:
     # -- the API ----------------------------------------------------------------------------
     def api(self, q: dict[str, str]) -> dict[str, Any]:
         """Answer one api.php query (a dict of parameters) with the JSON MediaWiki would send."""
-        v2 = q.get("formatversion") in ("2", "latest")
+        asked = q.get("formatversion") in ("2", "latest")
+        v2 = asked if self.formatversion is None else self.formatversion == 2
         action = q.get("action", "")
         if action == "parse":
             return self._parse(q, v2)
@@ -341,7 +343,7 @@ def _handler(mirror: Mirror) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:  # noqa: N802 - stdlib name
             parts = urlsplit(self.path)
             params = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
-            is_api = parts.path.endswith("/api.php")
+            is_api = parts.path == "/api.php"
             fault = mirror.faults.draw() if (mirror.faults and is_api) else None
             with mirror._lock:
                 mirror.requests.append(
@@ -363,9 +365,9 @@ def _handler(mirror: Mirror) -> type[BaseHTTPRequestHandler]:
             elif is_api:
                 body = json.dumps(mirror.api(params), ensure_ascii=False).encode("utf-8")
                 self._send(200, body, "application/json; charset=utf-8")
-            elif parts.path == "/robots.txt":
+            elif parts.path == "/robots.txt" and mirror.robots is not None:
                 self._send(200, mirror.robots.encode(), "text/plain; charset=utf-8")
-            elif parts.path.endswith("/index.php") and "title" in params:
+            elif parts.path == "/index.php" and "title" in params:
                 try:
                     html = mirror.entry(params["title"]).full_html()
                     self._send(200, html.encode("utf-8"), "text/html; charset=utf-8")
