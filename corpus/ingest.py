@@ -22,7 +22,7 @@ from typing import TypeVar
 from tqdm import tqdm
 
 from corpus.parse import parse_page, read_meta
-from corpus.record import PARSER_VERSION, ArticlePage, CaseRecord, NotADecision, ParseError
+from corpus.record import ArticlePage, CaseRecord, NotADecision, ParseError
 from corpus.store import Store
 
 PAGE_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
@@ -174,9 +174,13 @@ def _ingest_one(store: Store, reader: _Reader, item: PageInput, result: IngestRe
     """Read, parse and store one page, tallying the outcome (a failure is recorded, not raised)."""
     try:
         raw = reader.read(item)
-        meta = read_meta(raw)
-        if store.stored_revision(meta.page_id) == (meta.revision_id, PARSER_VERSION):
-            # Same revision, same parser: skip the parse entirely.
+        try:
+            meta = read_meta(raw)
+        except ParseError:
+            parse_page(raw)  # raises the parser's more specific reason ("not a GDPRhub page"...)
+            raise
+        if store.is_current(meta, raw):
+            # The very same page, already parsed by this parser: skip the parse entirely.
             result.unchanged += 1
             store.clear_failure(item.name)
             return

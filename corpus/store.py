@@ -46,6 +46,7 @@ CREATE TABLE IF NOT EXISTS pages (
     type           TEXT NOT NULL CHECK (type IN ('case', 'article', 'other')),
     meta           TEXT NOT NULL,
     raw            BLOB NOT NULL,
+    raw_crc        INTEGER NOT NULL,
     stored_at      TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS pages_title ON pages (title);
@@ -282,9 +283,8 @@ class Store:
             )
             return
         self._db.execute(
-            "INSERT OR REPLACE INTO pages"
-            " (page_id, title, revision_id, parser_version, type, meta, raw, stored_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO pages (page_id, title, revision_id, parser_version, type,"
+            " meta, raw, raw_crc, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 meta.page_id,
                 meta.title,
@@ -293,6 +293,7 @@ class Store:
                 type_,
                 meta_json,
                 zlib.compress(raw, RAW_COMPRESSION_LEVEL),
+                zlib.crc32(raw),
                 _now(),
             ),
         )
@@ -375,6 +376,19 @@ class Store:
             "SELECT revision_id, parser_version FROM pages WHERE page_id = ?", (page_id,)
         ).fetchone()
         return (int(row[0]), int(row[1])) if row else None
+
+    def is_current(self, meta: PageMeta, raw: bytes) -> bool:
+        """True when exactly this raw page of this revision is stored, parsed by this parser:
+        ingesting it again would change nothing, so the parse can be skipped."""
+        row = self._db.execute(
+            "SELECT revision_id, parser_version, raw_crc FROM pages WHERE page_id = ?",
+            (meta.page_id,),
+        ).fetchone()
+        return row is not None and tuple(row) == (
+            meta.revision_id,
+            PARSER_VERSION,
+            zlib.crc32(raw),
+        )
 
     def get_case(self, page_id: int) -> CaseRecord | None:
         """The case record of a page, or None when it is not a stored case."""
