@@ -1,0 +1,181 @@
+"""translation/engine.py + cache.py: real argostranslate translation with the tiny model, the
+cache (a hit never loads the model), chunking with progress, and no network or home writes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from translation import engine as engine_mod
+from translation.cache import TranslationCache, text_hash
+from translation.engine import Engine, TranslationError, split_chunks
+from translation.models import MissingPair, install_package
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def home(tmp_path: Path, tiny_argos_models: dict[str, Path]) -> Path:
+    """A gdprkb-like home with both tiny pairs installed."""
+    for archive in tiny_argos_models.values():
+        install_package(archive, tmp_path / "argos")
+    return tmp_path
+
+
+def test_translates_with_the_real_argostranslate_code(home: Path) -> None:
+    engine = Engine(home / "argos")
+    out = engine.translate("ulovlig overvågning af medarbejder", "da", "en")
+    assert isinstance(out, str) and out.strip()
+    # Deterministic: the same model gives the same output.
+    assert engine.translate("ulovlig overvågning af medarbejder", "da", "en") == out
+    import argostranslate.settings as settings
+
+    assert settings.chunk_type == settings.ChunkType.SPACY
+    # argostranslate's folders went under the runtime dir of the first home used in this
+    # process, never under ~ ; and the environment was put back after the import.
+    assert "argos-runtime" in str(settings.cache_dir)
+    assert os.environ.get("ARGOS_CHUNK_TYPE") != "SPACY"
+    assert (settings.cache_dir / "spacy" / "senter" / "model").is_dir()
+
+
+def test_same_language_and_blank_text_are_returned_unchanged(home: Path) -> None:
+    engine = Engine(home / "argos")
+    assert engine.translate("hello", "en", "en") == "hello"
+    assert engine.translate_many(["", "  "], "da", "en") == ["", "  "]
+
+
+def test_missing_pair_is_a_clear_error_not_a_crash(home: Path) -> None:
+    with pytest.raises(MissingPair, match=r"German → English \(de→en\)"):
+        Engine(home / "argos").translate("Videoüberwachung", "de", "en")
+
+
+def test_cache_stores_by_model_and_text_hash(home: Path) -> None:
+    cache = TranslationCache(home / "corpus.sqlite")
+    engine = Engine(home / "argos", cache)
+    out = engine.translate("kamera samtykke", "da", "en")
+    model_id = engine.pair("da", "en").model_id
+    assert cache.get(model_id, "kamera samtykke") == out
+    assert cache.get("other-model", "kamera samtykke") is None
+    assert cache.count() == 1
+    row = cache._conn.execute("SELECT text_hash, source_lang, target_lang FROM translation_cache")
+    assert row.fetchone() == (text_hash("kamera samtykke"), "da", "en")
+
+
+def test_cached_hit_never_loads_the_model(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = TranslationCache(home / "corpus.sqlite")
+    model_id = Engine(home / "argos").pair("en", "da").model_id
+    cache.put(model_id, "en", "da", "The controller was fined.", "CACHED")
+
+    def no_load(*args: object) -> None:
+        raise AssertionError("the model was loaded for a cached text")
+
+    monkeypatch.setattr(engine_mod, "_load", no_load)
+    engine = Engine(home / "argos", cache)
+    assert engine.translate("The controller was fined.", "en", "da") == "CACHED"
+    assert engine.translate_long("The controller was fined.", "en", "da") == "CACHED"
+
+
+def test_cached_hit_in_a_fresh_process_never_imports_argostranslate(home: Path) -> None:
+    cache = TranslationCache(home / "corpus.sqlite")
+    engine = Engine(home / "argos", cache)
+    first = engine.translate("bøde til arbejdsgiver", "da", "en")
+    code = textwrap.dedent(
+        f"""
+        import sys, time
+        from translation.cache import TranslationCache
+        from translation.engine import Engine
+        e = Engine({str(home / "argos")!r}, TranslationCache({str(home / "corpus.sqlite")!r}))
+        t = time.perf_counter()
+        out = e.translate("bøde til arbejdsgiver", "da", "en")
+        print(repr(out), "argostranslate" in sys.modules, time.perf_counter() - t < 0.5)
+        """
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
+    )
+    assert run.stdout.split() == [repr(first), "False", "True"]
+
+
+def test_translate_long_chunks_with_progress_and_caches_each_chunk(home: Path) -> None:
+    cache = TranslationCache(home / "corpus.sqlite")
+    engine = Engine(home / "argos", cache)
+    text = "\n\n".join(
+        f"Paragraph {i}. The court held that consent was invalid." for i in range(12)
+    )
+    seen: list[tuple[int, int]] = []
+    out = engine.translate_long(text, "en", "da", lambda d, t: seen.append((d, t)), chunk_chars=120)
+    chunks = split_chunks(text, 120)
+    assert len(chunks) > 3
+    assert seen[0] == (0, len(chunks)) and seen[-1] == (len(chunks), len(chunks))
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    assert out.count("\n\n") == text.count("\n\n")  # paragraph breaks survive
+    assert cache.count() == len({c for c, _ in chunks})
+    # A repeat is served from the cache: progress jumps straight to done.
+    again: list[tuple[int, int]] = []
+    assert (
+        engine.translate_long(text, "en", "da", lambda d, t: again.append((d, t)), chunk_chars=120)
+        == out
+    )
+    assert again == [(len(chunks), len(chunks))]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "abc",
+        "\nabc\n\n",
+        "a. " * 400,
+        ("word " * 50 + "\n") * 20,
+        "x" * 3000,
+        "One. Two!\n\nThree?",
+    ],
+)
+@pytest.mark.parametrize("size", [10, 100, 1500])
+def test_split_chunks_gives_the_text_back_in_bounded_chunks(text: str, size: int) -> None:
+    chunks = split_chunks(text, size)
+    assert "".join(c + sep for c, sep in chunks) == text
+    assert all(len(c) <= size for c, _ in chunks)
+
+
+def test_a_broken_model_gives_a_clear_error(
+    tmp_path: Path, tiny_argos_models: dict[str, Path]
+) -> None:
+    pair = install_package(tiny_argos_models["da_en"], tmp_path / "argos")
+    (pair.path / "model" / "model.bin").write_bytes(b"garbage")
+    with pytest.raises(TranslationError, match=r"Danish → English \(da→en\)"):
+        Engine(tmp_path / "argos").translate("kamera", "da", "en")
+
+
+def test_translation_makes_no_network_connection(home: Path, tmp_path: Path) -> None:
+    """A cold process translating (model load, sentence splitting) never opens a socket, and
+    writes nothing into the user's home folder."""
+    user_home = tmp_path / "user-home"
+    user_home.mkdir()
+    env = {**os.environ, "HOME": str(user_home)}
+    env.pop("XDG_CACHE_HOME", None)
+    env.pop("XDG_DATA_HOME", None)
+    code = textwrap.dedent(
+        f"""
+        import socket
+        attempts = []
+        def refuse(*a, **k):
+            attempts.append(a)
+            raise OSError("network disabled in this test")
+        socket.socket.connect = refuse
+        socket.create_connection = refuse
+        from translation.engine import Engine
+        out = Engine({str(home / "argos")!r}).translate("samtykke. bøde! sletning", "da", "en")
+        print(bool(out.strip()), len(attempts))
+        """
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO, env=env
+    )
+    assert run.stdout.split() == ["True", "0"], run.stderr[-2000:]
+    assert list(user_home.iterdir()) == []
