@@ -1,0 +1,178 @@
+"""gdprkb ingest / reparse / export / stats through typer's CliRunner and the real entry point."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+from typer.testing import CliRunner
+
+from corpus.export import COLUMNS
+from corpus.store import Store
+from gdprkb.cli import app
+
+SEED = 2146
+runner = CliRunner()
+
+
+def run(home: Path, *args: str):
+    return runner.invoke(app, ["--home", str(home), *args])
+
+
+@pytest.fixture
+def home(tmp_path: Path, sample_db: Path) -> Path:
+    """A home holding a copy of the ingested sample."""
+    h = tmp_path / "home"
+    h.mkdir()
+    shutil.copy(sample_db, h / "corpus.sqlite")
+    return h
+
+
+@pytest.fixture
+def few(tmp_path: Path, sample_pages: Path) -> Path:
+    """A folder of two real pages, an empty file and a bot-challenge page."""
+    d = tmp_path / "few"
+    d.mkdir()
+    for pid in (SEED, 4356):
+        shutil.copy(sample_pages / f"{pid}.html", d)
+    (d / "empty.html").write_bytes(b"")
+    (d / "anubis.html").write_text(
+        "<html><head><title>Making sure you&#39;re not a bot!</title></head>"
+        "<body><script id='anubis_challenge'>{}</script></body></html>"
+    )
+    return d
+
+
+def test_ingest_reports_each_failed_file_and_exits_1(tmp_path: Path, few: Path) -> None:
+    res = run(tmp_path / "h", "ingest", "--quiet", str(few))
+    assert res.exit_code == 1
+    assert res.stdout.splitlines() == [
+        "ingested 2 decisions (2 new, 0 updated), 0 article pages, 0 not a decision, "
+        "0 unchanged, 2 failed"
+    ]
+    assert f"failed: {few / 'empty.html'}: empty file" in res.stderr
+    assert f"failed: {few / 'anubis.html'}: bot-challenge interstitial (Anubis)" in res.stderr
+    assert "Traceback" not in res.output
+    with Store(tmp_path / "h" / "corpus.sqlite") as s:
+        assert s.count_cases() == 2
+
+
+def test_ingest_all_good_exits_0_and_again_is_unchanged(tmp_path: Path, few: Path) -> None:
+    pages = [str(few / f"{SEED}.html"), str(few / "4356.html")]
+    res = run(tmp_path / "h", "ingest", *pages)
+    assert res.exit_code == 0, res.output
+    assert "2 new" in res.stdout
+    assert "ingest: 100%" in res.stderr  # the progress bar
+    res = run(tmp_path / "h", "ingest", "-q", *pages)
+    assert res.exit_code == 0
+    assert res.stdout.strip().endswith("2 unchanged, 0 failed")
+
+
+def test_ingest_missing_path_is_a_named_failure(tmp_path: Path, few: Path) -> None:
+    res = run(tmp_path / "h", "ingest", "-q", str(tmp_path / "nope"), str(few / f"{SEED}.html"))
+    assert res.exit_code == 1
+    assert f"failed: {tmp_path / 'nope'}: no such file or folder" in res.stderr
+    assert "1 new" in res.stdout
+
+
+def test_unusable_database_is_a_clean_error(tmp_path: Path, few: Path) -> None:
+    h = tmp_path / "h"
+    h.mkdir()
+    (h / "corpus.sqlite").write_bytes(b"this is not a database" * 100)
+    res = run(h, "stats")
+    assert res.exit_code == 2
+    assert res.stderr.startswith(f"error: cannot open the corpus database {h / 'corpus.sqlite'}")
+    assert "Traceback" not in res.output
+
+
+def test_reparse(home: Path) -> None:
+    res = run(home, "reparse", "-q")
+    assert res.exit_code == 0, res.output
+    assert res.stdout.startswith("reparsed 0 decisions (0 new, 0 updated)")
+    assert "922 unchanged, 0 failed" in res.stdout
+
+
+def test_stats_tables_and_json(home: Path) -> None:
+    res = run(home, "stats")
+    assert res.exit_code == 0
+    with Store(home / "corpus.sqlite") as s:
+        n = s.count_cases()
+        dk = s.count_cases(jurisdiction="Denmark")
+    lines = res.stdout.splitlines()
+    assert lines[0].startswith(f"cases: {n}   article pages: 8")
+    assert {"by kind:", "by jurisdiction:", "by year:"} <= set(lines)
+    assert any(line.split() == ["Denmark", str(dk)] for line in lines)
+    data = json.loads(run(home, "stats", "--json", "--jurisdiction", "Denmark").stdout)
+    assert data["cases"] == dk
+    assert data["by_jurisdiction"] == [{"value": "Denmark", "count": dk}]
+    years = [r["value"] for r in json.loads(run(home, "stats", "--json").stdout)["by_year"]]
+    assert years == sorted(y for y in years if y is not None) + [None] * (None in years)
+
+
+def test_export_csv_jsonl_parquet_with_filters(home: Path, tmp_path: Path) -> None:
+    with Store(home / "corpus.sqlite") as s:
+        want = [c.page_id for c in s.iter_cases(jurisdiction="Denmark", article=32)]
+    csv = tmp_path / "dk.csv"
+    res = run(home, "export", "--format", "csv", "--out", str(csv), "-j", "Denmark", "-a", "32")
+    assert res.exit_code == 0, res.output
+    assert res.stderr.strip() == f"exported {len(want)} cases to {csv}"
+    assert pd.read_csv(csv).page_id.tolist() == want
+    res = run(home, "export", "-f", "jsonl", "-j", "Denmark", "-a", "32")  # to stdout
+    assert [json.loads(line)["page_id"] for line in res.stdout.splitlines()] == want
+    pq_path = tmp_path / "dk.parquet"
+    res = run(
+        home, "export", "-f", "parquet", "-o", str(pq_path), "--kind", "dpa", "--year", "2020"
+    )
+    assert res.exit_code == 0
+    table = pq.read_table(pq_path)
+    assert table.schema.names == COLUMNS
+    assert set(table.column("kind").to_pylist()) == {"dpa"}
+    assert set(table.column("year").to_pylist()) == {2020}
+
+
+def test_export_csv_with_text(home: Path, tmp_path: Path) -> None:
+    out = tmp_path / "t.csv"
+    res = run(home, "export", "-f", "csv", "-o", str(out), "--with-text", "--year-from", "2023")
+    assert res.exit_code == 0
+    df = pd.read_csv(out)
+    assert list(df.columns[-6:]) == ["lead", "facts", "dispute", "holding", "comment",
+                                     "machine_translation"]  # fmt: skip
+    assert (df.year >= 2023).all()
+
+
+def test_export_errors_are_clean(home: Path) -> None:
+    res = run(home, "export", "-f", "parquet")
+    assert res.exit_code == 2
+    assert res.stderr.strip() == "error: Parquet is binary: give a file with --out"
+    res = run(home, "export", "-f", "xlsx")
+    assert res.exit_code == 2
+    assert "'xlsx' is not one of" in res.output
+
+
+def test_real_entry_point(tmp_path: Path, few: Path) -> None:
+    gdprkb = Path(sys.executable).with_name("gdprkb")
+    home = tmp_path / "h"
+    proc = subprocess.run(
+        [str(gdprkb), "--home", str(home), "ingest", str(few)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 1
+    assert "ingested 2 decisions (2 new, 0 updated)" in proc.stdout
+    assert f"failed: {few / 'empty.html'}: empty file" in proc.stderr
+    proc = subprocess.run(
+        [str(gdprkb), "stats", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"GDPRKB_HOME": str(home), "PATH": "/usr/bin:/bin"},
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["cases"] == 2
