@@ -46,6 +46,10 @@ def scrape(
             show_default="gdprkb/<version> (...)",
         ),
     ] = None,
+    retries: Annotated[
+        int, typer.Option(min=1, help="Attempts per request before a page counts as failed.")
+    ] = 6,
+    timeout: Annotated[float, typer.Option(min=0.1, help="Seconds to wait for an answer.")] = 30,
     prune: Annotated[
         bool, typer.Option(help="Delete stored pages the wiki no longer lists (full runs only).")
     ] = False,
@@ -54,6 +58,7 @@ def scrape(
     """Harvest the wiki into the corpus: only pages whose revision changed are fetched."""
     from corpus.store import Store
     from scraper.harvest import GDPRhub
+    from scraper.mediawiki import Backoff
 
     home: Home = ctx.obj.ensure()
     wanted = [t for raw in titles or [] for t in raw.split("|") if t.strip()] or None
@@ -66,6 +71,7 @@ def scrape(
                 rate=rate,
                 concurrency=concurrency,
                 user_agent=user_agent,
+                backoff=Backoff(attempts=retries, timeout=timeout),
                 runs_dir=home.runs_dir,
                 progress=progress,
             )

@@ -23,6 +23,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from corpus.parse import content_html, page_url, read_meta
+from corpus.record import ParseError
 
 FAULT_KINDS = ("429", "500", "slow", "drop", "truncate", "challenge")
 
@@ -51,6 +52,7 @@ class Faults:
     seed: int = 0
     retry_after: float = 1.0
     slow_seconds: float = 2.0
+    only: str | None = None  # fault only this API action ("parse", "query"); None = all
 
     def __post_init__(self) -> None:
         unknown = set(self.kinds) - set(FAULT_KINDS)
@@ -60,8 +62,10 @@ class Faults:
         self._seen = 0
         self._lock = threading.Lock()
 
-    def draw(self) -> str | None:
+    def draw(self, action: str | None = None) -> str | None:
         """The fault for the next API request, or None; cycles kinds over the first N."""
+        if self.only is not None and action != self.only:
+            return None
         with self._lock:
             n = self._seen
             self._seen += 1
@@ -311,7 +315,10 @@ class Mirror:
         if "displaytitle" in props:
             out["displaytitle"] = e.title
         if "text" in props:
-            html = content_html(e.full_html())
+            try:
+                html = content_html(e.full_html())
+            except ParseError:  # a broken page: the wiki would render it anyway
+                html = e.full_html()
             out["text"] = html if v2 else {"*": html}
         if "categories" in props:
             key = "category" if v2 else "*"
@@ -344,7 +351,7 @@ def _handler(mirror: Mirror) -> type[BaseHTTPRequestHandler]:
             parts = urlsplit(self.path)
             params = {k: v[-1] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
             is_api = parts.path == "/api.php"
-            fault = mirror.faults.draw() if (mirror.faults and is_api) else None
+            fault = mirror.faults.draw(params.get("action")) if (mirror.faults and is_api) else None
             with mirror._lock:
                 mirror.requests.append(
                     Request(

@@ -1,0 +1,316 @@
+"""The harvest pipeline: the real scraper, over real HTTP, into a real store, via the stand-in."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from corpus.parse import parse_page
+from corpus.store import Store
+from scraper.harvest import GDPRhub, Summary
+from scraper.mediawiki import Backoff
+from scraper.mirror import CHALLENGE_HTML, Faults, Mirror
+
+FAST = Backoff(attempts=6, initial=0.01, maximum=0.05, max_retry_after=0.05, timeout=2)
+GDPRKB = str(Path(sys.executable).parent / "gdprkb")
+
+
+def corpus(store: Store) -> dict[int, dict[str, Any]]:
+    """Every stored record as JSON, by page id: what two harvests/ingests must agree on."""
+    out: dict[int, dict[str, Any]] = {c.page_id: c.to_dict() for c in store.iter_cases()}
+    out |= {a.page_id: a.to_dict() for a in store.iter_articles()}
+    out |= {o.page_id: dataclasses.asdict(o) for o in store.iter_others()}
+    return out
+
+
+@pytest.fixture(scope="module")
+def ingested(sample_db: Path) -> dict[int, dict[str, Any]]:
+    with Store(sample_db) as store:
+        return corpus(store)
+
+
+@pytest.fixture
+def mirror(sample_subset: Path) -> Iterator[Mirror]:
+    with Mirror(sample_subset) as m:
+        yield m
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store(tmp_path / "corpus.sqlite") as s:
+        yield s
+
+
+def harvest(m: Mirror, store: Store, **kw: Any) -> Summary:
+    opts: dict[str, Any] = {"rate": 0, "concurrency": 4, "backoff": FAST}
+    run = {k: kw.pop(k) for k in ("titles", "limit", "prune") if k in kw}
+    return GDPRhub(store, wiki=m.url, **(opts | kw)).run(**run)
+
+
+def expected(m: Mirror, ingested: dict[int, dict[str, Any]]) -> dict[int, dict[str, Any]]:
+    return {m.entry(t).page_id: ingested[m.entry(t).page_id] for t in m.titles()}
+
+
+def test_a_harvest_equals_an_ingest_of_the_same_pages(
+    mirror: Mirror, store: Store, ingested: dict, tmp_path: Path
+) -> None:
+    s = harvest(mirror, store, runs_dir=tmp_path / "runs")
+    n = len(mirror.titles())
+    assert s.status == "done" and s.error is None and s.failures == []
+    assert s.new + s.not_a_decision == n and s.to_fetch == s.listed == n
+    assert corpus(store) == expected(mirror, ingested)
+    assert mirror.count(action="parse") == n
+    assert s.requests == {"robots": 1, "listing": 1, "parse": n, "total": n + 2}
+    for t in mirror.titles():
+        assert store.known_revisions()[t] == (mirror.entry(t).page_id, mirror.entry(t).revision_id)
+    log = json.loads(Path(s.log or "").read_text())
+    assert log["status"] == "done" and log["new"] == s.new and log["durations"]["total"] > 0
+
+
+def test_a_second_run_fetches_nothing(mirror: Mirror, store: Store) -> None:
+    harvest(mirror, store)
+    mirror.reset_log()
+    s = harvest(mirror, store)
+    n = len(mirror.titles())
+    assert (s.new, s.updated, s.unchanged, s.to_fetch) == (0, 0, n, 0)
+    assert mirror.count(action="parse") == 0
+    assert len(mirror.requests) <= max(2, n / 50)  # robots.txt + one listing request
+
+
+def test_changed_revisions_are_refetched_and_nothing_else(
+    mirror: Mirror, store: Store, ingested: dict
+) -> None:
+    harvest(mirror, store)
+    before = corpus(store)
+    changed = mirror.titles()[10:13]
+    for t in changed:
+        mirror.bump(t, lambda h: h.replace("</p>", " REVISED-IN-TEST</p>", 1))
+    mirror.reset_log()
+    s = harvest(mirror, store)
+    assert (s.updated, s.to_fetch) == (3, 3)
+    assert sorted(r.params["page"] for r in mirror.requests if "page" in r.params) == changed
+    after = corpus(store)
+    for t in changed:
+        e = mirror.entry(t)
+        assert after[e.page_id] == parse_page(e.full_html()).to_dict()
+        assert "REVISED-IN-TEST" in json.dumps(after[e.page_id])
+        assert after[e.page_id]["revision_id"] == e.revision_id
+        assert store.known_revisions()[t][1] == e.revision_id
+    untouched = {
+        k: v for k, v in after.items() if k not in {mirror.entry(t).page_id for t in changed}
+    }
+    assert untouched == {k: v for k, v in before.items() if k in untouched}
+
+
+def test_faults_do_not_change_the_corpus(sample_subset: Path, store: Store, ingested: dict) -> None:
+    faults = Faults(first=12, rate=0.15, seed=3, retry_after=0.01, slow_seconds=0.05)
+    with Mirror(sample_subset, faults=faults) as m:
+        s = harvest(m, store)
+        if s.failed:  # a page that ran out of attempts is recorded and fetched next run
+            assert {f["key"] for f in store.failures()} == {f["title"] for f in s.failures}
+            s = harvest(m, store)
+        assert s.failed == 0 and store.failures() == []
+        assert corpus(store) == expected(m, ingested)
+        assert s.requests.get("retries", 0) > 0 or sum(r.fault is not None for r in m.requests)
+
+
+def test_truncated_and_invalid_json_is_retried(sample_subset: Path, store: Store) -> None:
+    with Mirror(sample_subset, faults=Faults(("truncate",), first=5)) as m:
+        s = harvest(m, store)
+        assert s.status == "done" and s.failed == 0
+        assert s.requests["retries"] == 5
+        assert store.count_pages() == len(m.titles())
+
+
+def test_a_challenge_on_the_listing_fails_the_run_in_plain_words(
+    sample_subset: Path, store: Store
+) -> None:
+    with Mirror(sample_subset, faults=Faults(("challenge",), rate=1.0)) as m:
+        s = harvest(m, store)
+    assert s.status == "failed"
+    assert "bot-challenge page (Anubis) instead of JSON" in (s.error or "")
+    assert store.count_pages() == 0
+
+
+def test_challenge_pages_in_a_row_stop_the_run(sample_subset: Path, store: Store) -> None:
+    with Mirror(sample_subset, faults=Faults(("challenge",), rate=1.0, only="parse")) as m:
+        s = GDPRhub(store, wiki=m.url, rate=0, concurrency=1, backoff=FAST).run()
+        assert m.count(action="parse") == GDPRhub.challenge_limit * FAST.attempts
+    assert s.status == "failed" and "bot-challenge page instead of content" in (s.error or "")
+    assert s.failed == GDPRhub.challenge_limit
+    assert all("bot-challenge page (Anubis)" in f["reason"] for f in s.failures)
+    assert store.count_pages() == 0 and len(store.failures()) == GDPRhub.challenge_limit
+
+
+def test_challenge_html_inside_the_content_is_not_stored(mirror: Mirror, store: Store) -> None:
+    title = mirror.titles()[0]
+    mirror.bump(title, CHALLENGE_HTML.replace("<body>", '<body><div class="mw-parser-output">'))
+    s = harvest(mirror, store, titles=[title])
+    assert s.failed == 1 and "challenge" in s.failures[0]["reason"]
+    assert store.count_pages() == 0
+    assert store.failures()[0]["title"] == title
+
+
+def test_missing_titles_are_reported_and_the_rest_goes_on(mirror: Mirror, store: Store) -> None:
+    real = mirror.titles()[4]
+    s = harvest(mirror, store, titles=["No such page", real.replace(" ", "_")])
+    assert s.status == "done" and s.new + s.not_a_decision == 1
+    assert s.failures == [
+        {"title": "No such page", "reason": "no such page on the wiki (missingtitle)"}
+    ]
+    assert list(store.known_revisions()) == [real]
+
+
+def test_a_page_deleted_between_listing_and_fetch_is_counted_gone(
+    sample_subset: Path, store: Store
+) -> None:
+    class Vanishing(Mirror):
+        def api(self, q: dict[str, str]) -> dict[str, Any]:
+            if q.get("action") == "parse" and q.get("page") == self.titles()[0]:
+                return {"error": {"code": "missingtitle", "info": "The page doesn't exist."}}
+            return super().api(q)
+
+    with Vanishing(sample_subset) as m:
+        s = harvest(m, store)
+        assert s.status == "done" and s.gone == 1 and s.failed == 0
+        assert m.titles()[0] not in store.known_revisions()
+
+
+def test_limit_fetches_a_sample_and_the_next_run_continues(mirror: Mirror, store: Store) -> None:
+    s = harvest(mirror, store, limit=10)
+    assert (s.to_fetch, s.new + s.not_a_decision) == (10, 10)
+    s = harvest(mirror, store, limit=10)
+    assert s.to_fetch == 10 and store.count_pages() == 20
+    assert mirror.count(action="parse") == 20
+
+
+def test_titles_refresh_only_those(mirror: Mirror, store: Store) -> None:
+    harvest(mirror, store)
+    a, b = mirror.titles()[:2]
+    mirror.bump(a)
+    mirror.bump(b)
+    mirror.reset_log()
+    s = harvest(mirror, store, titles=[a])
+    assert (s.updated, mirror.count(action="parse")) == (1, 1)
+    assert store.known_revisions()[b][1] != mirror.entry(b).revision_id
+
+
+def test_pages_gone_from_the_wiki_are_kept_unless_pruned(mirror: Mirror, store: Store) -> None:
+    harvest(mirror, store)
+    gone = mirror.titles()[0]
+    mirror.remove(gone)
+    s = harvest(mirror, store)
+    assert (s.gone, s.deleted) == (1, 0) and gone in store.known_revisions()
+    s = harvest(mirror, store, prune=True)
+    assert (s.gone, s.deleted) == (1, 1) and gone not in store.known_revisions()
+
+
+def test_failures_are_recorded_and_cleared_on_success(mirror: Mirror, store: Store) -> None:
+    title = mirror.titles()[0]
+    good = mirror.entry(title).full_html()
+    mirror.bump(title, "<html><body>broken</body></html>")
+    s = harvest(mirror, store, titles=[title])
+    assert s.failed == 1 and store.failures()[0]["key"] == title
+    assert "not a usable page" in store.failures()[0]["reason"]
+    mirror.bump(title, good)
+    s = harvest(mirror, store)
+    assert s.failed == 0 and store.failures() == []
+    assert store.known_revisions()[title][1] == mirror.entry(title).revision_id
+
+
+def test_the_rate_limit_holds_in_a_harvest(mirror: Mirror, store: Store) -> None:
+    s = harvest(mirror, store, rate=10, concurrency=3, limit=12)
+    assert s.to_fetch == 12
+    times = [r.at for r in mirror.requests]
+    assert len(times) == 14  # robots.txt, listing, 12 pages
+    for i in range(len(times) - 10):  # at most 11 request starts in any second
+        assert times[i + 10] - times[i] >= 0.95
+
+
+def test_only_the_wiki_host_is_contacted(mirror: Mirror, store: Store) -> None:
+    harvest(mirror, store, limit=5)
+    hosts = {r.host for r in mirror.requests}
+    assert hosts == {mirror.url.removeprefix("http://")}
+    assert {r.path for r in mirror.requests} == {"/robots.txt", "/api.php"}
+
+
+def test_robots_disallow_stops_the_run_with_a_reason(mirror: Mirror, store: Store) -> None:
+    mirror.robots = "User-agent: gdprkb\nDisallow: /api.php\n"
+    s = harvest(mirror, store)
+    assert s.status == "failed" and "robots.txt" in (s.error or "")
+    assert [r.path for r in mirror.requests] == ["/robots.txt"]
+
+
+def test_the_full_sample_harvests_like_it_ingests(
+    sample_pages: Path, store: Store, ingested: dict
+) -> None:
+    with Mirror(sample_pages) as m:
+        s = harvest(m, store)
+        assert s.status == "done" and s.failed == 0
+        assert corpus(store) == ingested
+        assert s.requests["total"] - s.requests["parse"] <= 1 + math.ceil(len(ingested) / 500)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGKILL])
+def test_an_interrupted_run_loses_nothing_and_resumes(
+    mirror: Mirror, tmp_path: Path, ingested: dict, sig: signal.Signals
+) -> None:
+    home = tmp_path / "home"
+    cmd = [GDPRKB, "--home", str(home), "scrape", "--wiki", mirror.url]
+    proc = subprocess.Popen(
+        [*cmd, "--rate", "40", "--no-progress"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    deadline = time.monotonic() + 30
+    while mirror.count(action="parse") < 20 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    os.kill(proc.pid, sig)
+    out, err = proc.communicate(timeout=30)
+    if sig == signal.SIGINT:
+        assert proc.returncode == 130, err
+        assert b"interrupted" in err
+        (log,) = (home / "runs").glob("scrape-*.json")
+        assert json.loads(log.read_text())["status"] == "interrupted"
+    else:
+        assert proc.returncode == -signal.SIGKILL
+    with Store(home / "corpus.sqlite") as store:
+        assert store.integrity_check() == "ok"
+        kept = store.count_pages()
+        assert 0 < kept < len(mirror.titles())
+        mirror.reset_log()
+        s = harvest(mirror, store)
+        assert s.to_fetch == len(mirror.titles()) - kept
+        assert mirror.count(action="parse") == s.to_fetch
+        assert corpus(store) == expected(mirror, ingested)
+
+
+def test_scrape_command_prints_the_summary(mirror: Mirror, tmp_path: Path) -> None:
+    r = subprocess.run(
+        [GDPRKB, "--home", str(tmp_path), "scrape", "--wiki", mirror.url, "--rate", "0",
+         "--no-progress", "--titles", f"{mirror.titles()[0]}|Nope"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert "1 new, 0 updated, 0 unchanged, 1 failed, 0 not a decision" in r.stdout
+    assert "failed: Nope: no such page on the wiki" in r.stderr
+    assert "run log:" in r.stdout
+
+
+def test_scrape_command_names_an_unreachable_wiki(tmp_path: Path) -> None:
+    r = subprocess.run(
+        [GDPRKB, "--home", str(tmp_path), "scrape", "--wiki", "http://127.0.0.1:9",
+         "--no-progress", "--retries", "1"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert r.returncode == 1
+    assert "error: connection problem" in r.stderr
