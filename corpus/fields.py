@@ -34,16 +34,24 @@ _TODO = re.compile(
     re.IGNORECASE,
 )
 
-_WS = re.compile(r"\s+")
 # Invisible marks editors paste in: LRM/RLM, zero-width space/joiners, BOM, soft hyphen.
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad]")
+INVISIBLE_CHARS = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"
+_INVISIBLE = re.compile(f"[{INVISIBLE_CHARS}]")
+
+
+def strip_invisible(text: str) -> str:
+    """Drop invisible marks; substring tests first, as they beat a regex scan on long texts."""
+    if any(ch in text for ch in INVISIBLE_CHARS):
+        return _INVISIBLE.sub("", text)
+    return text
 
 
 def clean(text: str | None) -> str:
     """Collapse whitespace (incl. NBSP) and drop invisible marks."""
     if not text:
         return ""
-    return _WS.sub(" ", _INVISIBLE.sub("", text)).strip()
+    # str.split() knows Unicode whitespace and is several times faster than a regex here.
+    return " ".join(strip_invisible(text).split())
 
 
 def is_placeholder(text: str) -> bool:

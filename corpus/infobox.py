@@ -79,11 +79,25 @@ def find_infobox(root: HtmlElement) -> tuple[HtmlElement, dict[str, HtmlElement]
     return None
 
 
+def _absolute(href: str | None, wiki: str) -> str | None:
+    """Absolute URL for a link target; None for in-page anchors."""
+    if not href or href.startswith("#"):
+        return None
+    href = href[:-1] if href.endswith("#") else href
+    if href.startswith(("http://", "https://")):
+        return href
+    if href.startswith("//"):
+        return "https:" + href
+    if href.startswith("/"):
+        return wiki.rstrip("/") + href
+    return urljoin(wiki.rstrip("/") + "/", href)
+
+
 def _link(a: HtmlElement, wiki: str) -> tuple[str, str | None, bool]:
     href = a.get("href")
     title = a.get("title") or ""
     is_cat = title.startswith("Category:") or "title=Category:" in (href or "")
-    href = urljoin(wiki + "/", href) if href and not href.startswith("#") else None
+    href = _absolute(href, wiki)
     if href:
         # Percent-encode non-ASCII, as browsers (and lxml's serialiser) do: one canonical form.
         href = quote(href.strip(), safe=_URL_SAFE)

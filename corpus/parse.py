@@ -57,25 +57,46 @@ def page_url(title: str, wiki: str = DEFAULT_WIKI) -> str:
     return f"{wiki.rstrip('/')}/index.php?title=" + quote(title.replace(" ", "_"), safe="/()!*~")
 
 
-def _text(data: str | bytes) -> str:
-    """Decoded text; ParseError for empty or binary input."""
-    if isinstance(data, bytes):
-        if b"\x00" in data[:4096]:
+# C0 control characters other than tab/newline/CR/FF: plenty of them means binary, not HTML.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+_UTF8_PARSER = html.HTMLParser(encoding="utf-8")
+
+
+class _Input:
+    """The page as text (for cheap checks and the head's metadata) and as UTF-8 bytes (for lxml)."""
+
+    def __init__(self, data: str | bytes) -> None:
+        if isinstance(data, bytes):
+            raw = data
+            if b"\x00" in raw[:4096]:
+                raise ParseError("binary data, not an HTML page")
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise ParseError("binary data or not UTF-8 text, not an HTML page") from None
+        else:
+            text = data
+            raw = b""
+        if not text or text.isspace():
+            raise ParseError("empty file")
+        head = text[:4096]
+        if len(_CONTROL.findall(head)) > 8 or "\ufffd" * 4 in head:
             raise ParseError("binary data, not an HTML page")
-        try:
-            data = data.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ParseError("not UTF-8 text: binary data, not an HTML page") from None
-    if not data.strip():
-        raise ParseError("empty file")
-    if "\x00" in data[:4096]:
-        raise ParseError("binary data, not an HTML page")
-    head = data[:4096]
-    if sum(1 for ch in head if ord(ch) < 32 and ch not in "\t\n\r\f") > 8 or "\ufffd" * 4 in head:
-        raise ParseError("binary data, not an HTML page")
-    if "<" not in head:
-        raise ParseError("not HTML: no markup found")
-    return data
+        if "<" not in head:
+            raise ParseError("not HTML: no markup found")
+        _check_challenge(text)
+        self.text = text
+        self._raw = raw
+        self.full = (
+            text.find("RLCONF", 0, 200000) >= 0 or text.find('"wgArticleId"', 0, 200000) >= 0
+        )
+
+    @property
+    def raw(self) -> bytes:
+        """UTF-8 bytes of the page (lxml parses bytes with a known encoding fastest)."""
+        if not self._raw:
+            self._raw = self.text.encode("utf-8", "surrogatepass")
+        return self._raw
 
 
 def _check_challenge(data: str) -> None:
@@ -85,25 +106,22 @@ def _check_challenge(data: str) -> None:
             raise ParseError(f"bot-challenge interstitial ({who}), not the page")
 
 
-def _is_full_page(data: str) -> bool:
-    return "RLCONF" in data[:200000] or "wgArticleId" in data[:200000]
-
-
 def _rlconf_value(data: str, key: str) -> object:
     i = data.find(f'"{key}":')
     if i < 0:
         return None
     try:
-        value, _ = json.JSONDecoder().raw_decode(data, i + len(key) + 3)
+        value, _ = _JSON.raw_decode(data, i + len(key) + 3)
     except ValueError:
         return None
     return value
 
 
-def read_meta(html_text: str | bytes) -> PageMeta:
-    """PageMeta from a full saved page's head (wgArticleId, wgCurRevisionId, wgPageName...)."""
-    data = _text(html_text)
-    _check_challenge(data)
+_JSON = json.JSONDecoder()
+
+
+def _meta(page: _Input, wiki: str) -> PageMeta:
+    data = page.text
     page_id = _rlconf_value(data, "wgArticleId")
     revision = _rlconf_value(data, "wgCurRevisionId")
     name = _rlconf_value(data, "wgPageName")
@@ -121,36 +139,39 @@ def read_meta(html_text: str | bytes) -> PageMeta:
         page_id=page_id,
         revision_id=revision,
         categories=categories,
-        url=page_url(title),
+        url=page_url(title, wiki),
     )
 
 
-def _content_root(data: str) -> HtmlElement:
+def read_meta(html_text: str | bytes, *, wiki: str = DEFAULT_WIKI) -> PageMeta:
+    """PageMeta from a full saved page's head (wgArticleId, wgCurRevisionId, wgPageName...)."""
+    return _meta(_Input(html_text), wiki)
+
+
+def _content_root(page: _Input) -> HtmlElement:
     """The mw-parser-output element of a full page or fragment; ParseError if truncated/absent."""
+    data = page.text
     if _PARSER_OUTPUT not in data:
         raise ParseError("not a GDPRhub page: no MediaWiki content (mw-parser-output)")
-    full = _is_full_page(data)
-    if full and "</html>" not in data[-4096:].lower():
-        raise ParseError("truncated HTML: the page does not end with </html>")
+    if page.full:
+        if (
+            data.rfind("</html>", len(data) - 4096) < 0
+            and data.rfind("</HTML>", len(data) - 4096) < 0
+        ):
+            raise ParseError("truncated HTML: the page does not end with </html>")
+    else:
+        _check_balanced(data)
     try:
-        doc = (
-            html.document_fromstring(data)
-            if full
-            else html.fragment_fromstring(data, create_parent="div")
-        )
+        if page.full:
+            doc = html.document_fromstring(page.raw, parser=_UTF8_PARSER)
+        else:
+            doc = html.fragment_fromstring(page.raw, create_parent="div", parser=_UTF8_PARSER)
     except (etree.ParserError, ValueError) as e:
         raise ParseError(f"unparseable HTML: {e}") from None
-    found = doc.xpath(
-        f"//div[contains(concat(' ', normalize-space(@class), ' '), ' {_PARSER_OUTPUT} ')]"
-    )
-    if not found:
-        raise ParseError("not a GDPRhub page: no MediaWiki content (mw-parser-output)")
-    root = found[0] if isinstance(found, list) else None
-    if not isinstance(root, HtmlElement):
-        raise ParseError("not a GDPRhub page: no MediaWiki content (mw-parser-output)")
-    if not full:
-        _check_balanced(data)
-    return root
+    for div in doc.iter("div"):
+        if _PARSER_OUTPUT in (div.get("class") or "").split():
+            return div
+    raise ParseError("not a GDPRhub page: no MediaWiki content (mw-parser-output)")
 
 
 def _check_balanced(fragment: str) -> None:
@@ -165,9 +186,7 @@ def _check_balanced(fragment: str) -> None:
 
 def content_html(html_text: str | bytes) -> str:
     """The `<div class="mw-parser-output">...</div>` of a full page (what action=parse returns)."""
-    data = _text(html_text)
-    _check_challenge(data)
-    root = _content_root(data)
+    root = _content_root(_Input(html_text))
     root.tail = None
     return html.tostring(root, encoding="unicode")
 
@@ -176,17 +195,14 @@ def parse_page(
     html_text: str | bytes, meta: PageMeta | None = None, *, wiki: str = DEFAULT_WIKI
 ) -> ParsedPage:
     """Parse a full saved page or an action=parse fragment into a record."""
-    data = _text(html_text)
-    _check_challenge(data)
+    page = _Input(html_text)
     if meta is None:
-        if not _is_full_page(data):
-            if _PARSER_OUTPUT in data:
+        if not page.full:
+            if _PARSER_OUTPUT in page.text:
                 raise ParseError("fragment without metadata: pass meta (page id, revision, title)")
             raise ParseError("not a GDPRhub page: no MediaWiki metadata or content")
-        meta = read_meta(data)
-    root = _content_root(data)
-    if _is_full_page(data) and "printfooter" not in data and "catlinks" not in data:
-        raise ParseError("truncated HTML: the page ends before its footer")
+        meta = _meta(page, wiki)
+    root = _content_root(page)
     return parse_content(root, meta, wiki=wiki)
 
 
