@@ -32,9 +32,13 @@ LANG_CODES = {
 }  # fmt: skip
 
 
+# Whoosh's table maps code points (ints) to replacements; its type hint says str keys.
+FOLD_TABLE: dict[int, str] = {int(k): v for k, v in accent_map.items()}
+
+
 def fold(text: str) -> str:
     """Lower case without diacritics: the form facet values are compared in."""
-    return text.translate(accent_map).casefold().strip()
+    return text.translate(FOLD_TABLE).casefold().strip()
 
 
 @dataclass
@@ -50,6 +54,7 @@ class Context:
     def analyze(self, fieldname: str, text: str) -> list[str]:
         """The index terms `text` becomes in one field."""
         analyzer = self.reader.schema[fieldname].analyzer
+        assert analyzer is not None, fieldname
         return [t.text for t in analyzer(text, mode="query")]
 
 

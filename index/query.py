@@ -191,8 +191,8 @@ class SearchIndex:
         parts = [] if isinstance(q, wq.Every) else [q]
         for raw_name, raw in (filters or {}).items():
             name = FILTER_ALIASES.get(raw_name, raw_name)
-            values = [raw] if isinstance(raw, str | int) else list(raw or [])
-            values = [str(v) for v in values if str(v).strip()]
+            given = [raw] if isinstance(raw, str | int) else list(raw or [])
+            values = [str(v) for v in given if str(v).strip()]
             if not values:
                 continue
             if name not in FACETS and name not in ("fine", "date"):
@@ -214,7 +214,7 @@ class SearchIndex:
     ) -> tuple[np.ndarray, list[tuple[float | None, int]], bool]:
         """(all matched docnums, ordered (score, docnum) for the first `limit`, timed out)."""
         child: TopCollector | UnsortedCollector = (
-            _TopAndAll(limit) if sort == "relevance" else UnsortedCollector()
+            _TopAndAll(limit) if sort == "relevance" else UnsortedCollector()  # type: ignore[abstract]
         )
         collector = TimeLimitCollector(child, TIME_LIMIT_S, use_alarm=False)
         timed_out = False
@@ -238,8 +238,8 @@ class SearchIndex:
             raise ValueError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
         parsed = ql.parse_query(query)
         warnings = list(parsed.warnings)
-        if parsed.browse and sort == "relevance":
-            sort = "date"
+        if sort == "relevance" and not ql.has_text(parsed.node):
+            sort = "date"  # filters alone rank nothing: newest first
         searcher, table = self._current()
         q, extra, selected = self._compile(searcher, table, parsed, filters, loose=False)
         matched, ranked, timed_out = self._run(searcher, q, sort, limit, table)
@@ -299,7 +299,7 @@ class SearchIndex:
         )
 
     def _hit(self, searcher: Searcher, docnum: int, score: float | None, snip: Snippeter) -> Hit:
-        stored = searcher.stored_fields(docnum)
+        stored = searcher.reader().stored_fields(docnum)
         snippet, section = snip.snippet(stored)
         shown = dict(stored["display"])
         return Hit(
@@ -329,7 +329,7 @@ class SearchIndex:
             docnum = searcher.document_number(page_id=str(page_id))
             if docnum is None:
                 return []
-            stored = searcher.stored_fields(docnum)
+            stored = searcher.reader().stored_fields(docnum)
             text = " ".join(
                 str(stored.get(f) or "") for f in ("title", "lead", "facts", "dispute", "holding")
             )

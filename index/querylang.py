@@ -401,3 +401,12 @@ def _field_label(name: str | None) -> str:
         "machine_translation": "translation",
     }
     return labels.get(name or "", name or "")
+
+
+def has_text(node: Node) -> bool:
+    """True when some word or phrase (not under NOT) gives the results a relevance order."""
+    if isinstance(node, Word | Phrase):
+        return True
+    if isinstance(node, And | Or):
+        return any(has_text(i) for i in node.items)
+    return False

@@ -212,8 +212,10 @@ def to_document(case: CaseRecord) -> dict[str, object]:
         "case_number": "\n".join(x for x in (case.case_number, case.ecli) if x),
         "parties": "\n".join(case.parties),
         "provision_tree": ",".join(
-            sorted({a for p in case.gdpr_provisions for a in provision_ancestors(p)})
-            | {str(a) for a in case.gdpr_articles}
+            sorted(
+                {a.lower() for p in case.gdpr_provisions for a in provision_ancestors(p)}
+                | {str(a) for a in case.gdpr_articles}
+            )
         ),
     }
     fine = fine_in_eur(case.fine_amount, case.fine_currency)

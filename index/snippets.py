@@ -15,12 +15,12 @@ from functools import lru_cache
 
 from whoosh import query as wq
 from whoosh.lang.porter import stem
-from whoosh.support.charset import accent_map
 
+from index.compile import FOLD_TABLE
 from index.schema import SNIPPET_FIELDS, TEXT_FIELDS
 
 SNIPPET_CHARS = 240
-_ONE_CHAR_FOLD = {k: v for k, v in accent_map.items() if isinstance(v, str) and len(v) == 1}
+_ONE_CHAR_FOLD = {k: v for k, v in FOLD_TABLE.items() if len(v) == 1}
 _WORD = re.compile(r"\w+")
 
 
@@ -45,7 +45,7 @@ def query_terms(q: wq.Query) -> set[str]:
 @lru_cache(maxsize=100_000)
 def index_term(word: str) -> str:
     """The term the text analyzer makes of one word (lowercase, fold accents, stem)."""
-    return stem(word.lower().translate(accent_map))
+    return stem(word.lower().translate(FOLD_TABLE))
 
 
 class Snippeter:

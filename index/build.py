@@ -1,0 +1,174 @@
+"""Build the index from the corpus Store, then keep it current from the Store's change feed.
+
+The first run (or a schema change, or `full=True`) indexes every case; later runs apply only
+`Store.changes_since(last_seq)`, remembering the seq in the index folder. Whoosh writes new
+segments and switches generations on commit, so searchers keep answering from the previous
+generation meanwhile; its writer lock (a file lock) lets one writer in at a time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from tqdm import tqdm
+from whoosh import index as whoosh_index
+from whoosh.index import LockError
+from whoosh.writing import CLEAR
+
+from corpus.store import Store
+from index.schema import SCHEMA_VERSION, build_schema, to_document
+
+STATE_FILE = "gdprkb-index.json"
+LOCK_TIMEOUT_S = 60.0
+
+
+class IndexBusy(RuntimeError):
+    """Another process is writing the index."""
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What one `gdprkb index` run did."""
+
+    mode: Literal["full", "incremental", "unchanged"]
+    indexed: int  # cases added or re-indexed
+    deleted: int
+    seq: int  # the Store seq the index now reflects
+    seconds: float
+    docs: int  # cases in the index afterwards
+
+    def summary(self) -> str:
+        """One line for the CLI."""
+        if self.mode == "unchanged":
+            return f"index up to date: {self.docs:,} cases (seq {self.seq})"
+        rate = self.indexed / self.seconds if self.seconds > 0 else 0.0
+        return (
+            f"{self.mode} index: {self.indexed:,} cases indexed, {self.deleted:,} removed in "
+            f"{self.seconds:.1f}s ({rate:,.0f} docs/s); {self.docs:,} cases searchable "
+            f"(seq {self.seq})"
+        )
+
+
+def read_state(index_dir: Path) -> dict[str, Any] | None:
+    """The saved {schema_version, last_seq}, or None when absent or unreadable."""
+    try:
+        state = json.loads((index_dir / STATE_FILE).read_text())
+    except (OSError, ValueError):
+        return None
+    return state if isinstance(state, dict) else None
+
+
+def _write_state(index_dir: Path, seq: int) -> None:
+    # Atomic replace: a crash leaves the old state, and replaying changes is idempotent.
+    tmp = index_dir / (STATE_FILE + ".tmp")
+    tmp.write_text(json.dumps({"schema_version": SCHEMA_VERSION, "last_seq": seq}))
+    os.replace(tmp, index_dir / STATE_FILE)
+
+
+def _writer(ix: Any, **kwargs: Any) -> Any:
+    try:
+        return ix.writer(timeout=LOCK_TIMEOUT_S, **kwargs)
+    except LockError as err:
+        raise IndexBusy(
+            f"the index in {ix.storage.folder} is locked by another `gdprkb index` run "
+            f"(waited {LOCK_TIMEOUT_S:g}s); try again when it has finished"
+        ) from err
+
+
+def update_index(
+    store: Store,
+    index_dir: str | Path,
+    *,
+    full: bool = False,
+    progress: bool = True,
+    procs: int = 1,
+    limitmb: int = 256,
+) -> BuildReport:
+    """Bring the index up to date with the store: a full build if needed, else incremental."""
+    index_dir = Path(index_dir)
+    state = read_state(index_dir)
+    fresh = (
+        full
+        or state is None
+        or state.get("schema_version") != SCHEMA_VERSION
+        or not whoosh_index.exists_in(str(index_dir))
+    )
+    if fresh:
+        return full_build(store, index_dir, progress=progress, procs=procs, limitmb=limitmb)
+    assert state is not None
+    return _incremental(store, index_dir, int(state.get("last_seq", 0)), progress=progress)
+
+
+def full_build(
+    store: Store, index_dir: Path, *, progress: bool = True, procs: int = 1, limitmb: int = 256
+) -> BuildReport:
+    """Index every case of the store, replacing what the index held."""
+    t0 = time.perf_counter()
+    index_dir.mkdir(parents=True, exist_ok=True)
+    # The seq is read before the cases: a write during the build is replayed next time.
+    seq = store.seq
+    schema = build_schema()
+    state = read_state(index_dir)
+    same_schema = state is not None and state.get("schema_version") == SCHEMA_VERSION
+    if whoosh_index.exists_in(str(index_dir)) and same_schema:
+        ix = whoosh_index.open_dir(str(index_dir))
+        mergetype = CLEAR  # swap in the new segments on commit; readers keep the old ones
+    else:
+        ix = whoosh_index.create_in(str(index_dir), schema)
+        mergetype = None
+    writer = (
+        _writer(ix, procs=procs, limitmb=limitmb) if procs > 1 else _writer(ix, limitmb=limitmb)
+    )
+    count = 0
+    try:
+        total = store.count_cases()
+        cases = tqdm(
+            store.iter_cases(), total=total, desc="indexing", unit="case", disable=not progress
+        )
+        for case in cases:
+            writer.add_document(**to_document(case))
+            count += 1
+    except BaseException:
+        writer.cancel()
+        raise
+    if mergetype is None:
+        writer.commit()
+    else:
+        writer.commit(mergetype=mergetype)
+    _write_state(index_dir, seq)
+    docs = ix.doc_count()
+    ix.close()
+    return BuildReport("full", count, 0, seq, time.perf_counter() - t0, docs)
+
+
+def _incremental(store: Store, index_dir: Path, last_seq: int, *, progress: bool) -> BuildReport:
+    t0 = time.perf_counter()
+    changed, deleted, seq = store.changes_since(last_seq)
+    ix = whoosh_index.open_dir(str(index_dir))
+    if not changed and not deleted:
+        if seq != last_seq:
+            _write_state(index_dir, seq)
+        docs = ix.doc_count()
+        ix.close()
+        return BuildReport("unchanged", 0, 0, seq, time.perf_counter() - t0, docs)
+    writer = _writer(ix)
+    try:
+        for case in tqdm(changed, desc="re-indexing", unit="case", disable=not progress):
+            writer.update_document(**to_document(case))
+        for page_id in deleted:
+            writer.delete_by_term("page_id", str(page_id))
+    except BaseException:
+        writer.cancel()
+        raise
+    writer.commit()
+    _write_state(index_dir, seq)
+    docs = ix.doc_count()
+    ix.close()
+    return BuildReport(
+        "incremental", len(changed), len(deleted), seq, time.perf_counter() - t0, docs
+    )
