@@ -145,7 +145,11 @@ def translate_query(query: str, engine: Engine, lang: str = "auto") -> QueryTran
         if not words or not sources:
             note = None if sources else "no translation model installed: searched as typed"
             return QueryTranslation(query, query, "en", False, note=note)
-        lang, _ = detect_language(words, sources)
+        try:
+            lang, _ = detect_language(words, sources)
+        except ImportError:
+            note = "language detection needs py3langid (pip install 'gdprkb[translate]')"
+            return QueryTranslation(query, query, "en", False, note=note)
         detected = True
         if lang == "en":
             return QueryTranslation(query, query, "en", False, detected=True)
