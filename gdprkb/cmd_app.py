@@ -29,6 +29,7 @@ def streamlit_command(port: int, host: str) -> list[str]:
         "--browser.gatherUsageStats=false",
         "--server.fileWatcherType=none",
         "--global.developmentMode=false",
+        "--client.toolbarMode=minimal",
     ]
 
 

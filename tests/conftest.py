@@ -73,3 +73,19 @@ def tiny_argos_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pat
         "da_en": build_tiny_model(folder, "da", "en"),
         "en_da": build_tiny_model(folder, "en", "da"),
     }
+
+
+@pytest.fixture(scope="session")
+def sample_home(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A complete gdprkb home (--home): a copy of sample_db as corpus.sqlite plus its search
+    index built in index/. Read-only for tests: the app and the CLI read it; copy to write."""
+    import shutil
+
+    from gdprkb.home import Home
+    from index.build import update_index
+
+    home = Home(tmp_path_factory.mktemp("sample_home"))
+    shutil.copy(sample_db, home.db)
+    with Store(home.db) as store:
+        update_index(store, home.index_dir, progress=False)
+    return home.root

@@ -35,11 +35,14 @@ def render(home: Home, page_id: int) -> None:
         return
     st.title(md_escape(case.title), anchor=False)
     st.caption(_byline(case))
-    render_infobox(case)
-    render_summary(case)
-    render_machine_translation(case)
-    render_appeals(home, case)
-    render_similar(home, case)
+    main, side = st.columns([3, 2], gap="large")
+    with side:
+        render_infobox(case)
+    with main:
+        render_summary(case)
+        render_machine_translation(case)
+        render_appeals(home, case)
+        render_similar(home, case)
     render_sources(case)
 
 
@@ -83,15 +86,12 @@ def infobox_rows(case: CaseRecord) -> list[tuple[str, str]]:
 
 
 def render_infobox(case: CaseRecord) -> None:
-    """The infobox as a two-column table, with the cited GDPR articles as buttons."""
-    table = ["| | |", "|---|---|"]
-    for label, value in infobox_rows(case):
-        # Values are escaped (md_escape turns "|" into "\\|"), so no cell breaks the table.
-        table.append(f"| **{label}** | {value} |")
-    st.markdown("\n".join(table))
+    """The infobox, one labelled line per field, with the cited GDPR articles as buttons."""
+    box = st.container(border=True)
+    box.markdown("  \n".join(f"**{label}:** {value}" for label, value in infobox_rows(case)))
     if case.gdpr_articles:
-        row = st.container(horizontal=True, gap="small")
-        row.caption("GDPR articles cited:")
+        box.caption("GDPR articles cited (open the article and every decision citing it):")
+        row = box.container(horizontal=True, gap="small")
         for number in case.gdpr_articles:
             row.button(
                 f"Art. {number}",
@@ -140,7 +140,7 @@ def render_appeals(home: Home, case: CaseRecord) -> None:
     if not links:
         return
     st.subheader("Appeal chain", anchor=False)
-    for i, link in enumerate(links):
+    for link in links:
         ref = link.ref
         described = ", ".join(x for x in (ref.status, ref.body, ref.case_number) if x)
         cols = st.columns([1, 4], vertical_alignment="center")
@@ -148,8 +148,8 @@ def render_appeals(home: Home, case: CaseRecord) -> None:
         with cols[1]:
             if link.page_id is not None:
                 st.button(
-                    link.title or str(link.page_id),
-                    key=f"appeal_{i}_{link.page_id}",
+                    md_escape(link.title or str(link.page_id)),
+                    key=f"appeal_{link.page_id}",
                     on_click=nav.open_case,
                     args=(link.page_id,),
                     type="tertiary",
@@ -174,7 +174,7 @@ def render_similar(home: Home, case: CaseRecord) -> None:
     for hit in hits:
         cols = st.columns([4, 2], vertical_alignment="center")
         cols[0].button(
-            hit.title,
+            md_escape(hit.title),
             key=f"similar_{hit.page_id}",
             on_click=nav.open_case,
             args=(hit.page_id,),

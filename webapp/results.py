@@ -102,7 +102,7 @@ def render_card(hit: backend.Hit) -> None:
     """One result: title (opens the case), authority, date, outcome, fine, articles, snippet."""
     with st.container(border=True):
         st.button(
-            hit.title,
+            f"**{md_escape(hit.title)}**",
             key=f"open_{hit.page_id}",
             on_click=nav.open_case,
             args=(hit.page_id,),
@@ -127,12 +127,10 @@ def render_charts(home: Home, view: View, fixed: dict[str, list[str]], query: st
         st.error(f"Charts unavailable: {err}")
         return
     left, right = st.columns(2)
-    left.altair_chart(charts.per_year(df), use_container_width=True)
-    right.altair_chart(
-        charts.per_category(df, "outcome", "Decisions per outcome"), use_container_width=True
-    )
+    left.altair_chart(charts.per_year(df), width="stretch")
+    right.altair_chart(charts.per_category(df, "outcome", "Decisions per outcome"), width="stretch")
     st.altair_chart(
-        charts.per_category(df, "jurisdiction", "Decisions per country"), use_container_width=True
+        charts.per_category(df, "jurisdiction", "Decisions per country"), width="stretch"
     )
     currencies = charts.currencies(df)
     if not currencies:
@@ -140,5 +138,5 @@ def render_charts(home: Home, view: View, fixed: dict[str, list[str]], query: st
         return
     currency = st.selectbox("Fines in", currencies, key="w_currency")
     left, right = st.columns(2)
-    left.altair_chart(charts.fines_by(df, "jurisdiction", currency), use_container_width=True)
-    right.altair_chart(charts.fines_by(df, "year", currency), use_container_width=True)
+    left.altair_chart(charts.fines_by(df, "jurisdiction", currency), width="stretch")
+    right.altair_chart(charts.fines_by(df, "year", currency), width="stretch")

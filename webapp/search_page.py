@@ -8,13 +8,14 @@ translated query would replace the typed one before searching.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import streamlit as st
 
 from gdprkb.home import Home
 from webapp import backend, nav, results
-from webapp.state import FACETS, PAGE_SIZE, SORTS, View, page_count
+from webapp.state import FACETS, PAGE_SIZE, SORTS, View, page_count, to_params
 
 QUERY_HELP = """\
 **Words** match all forms (`surveillance` finds *surveilled*); all words must match.
@@ -50,7 +51,6 @@ def _seed(view: View, fixed: dict[str, list[str]]) -> None:
     ss["w_fine_min"] = view.fine_min
     ss["w_fine_max"] = view.fine_max
     ss["w_sort"] = view.sort
-    ss["w_page"] = view.page
 
 
 def _from_widgets(view: View) -> View:
@@ -65,11 +65,17 @@ def _from_widgets(view: View) -> View:
         fine_min=ss.get("w_fine_min"),
         fine_max=ss.get("w_fine_max"),
         sort=ss.get("w_sort") or "relevance",
-        page=int(ss.get("w_page") or 1),
     )
     if new.with_(page=1) != view.with_(page=1):
-        new = new.with_(page=1)
-    return new
+        return new.with_(page=1)
+    return new.with_(page=int(ss.get(_page_key(new)) or view.page))
+
+
+def _page_key(view: View) -> str:
+    # One pager per search: a new query or filter gets a fresh pager that starts at page 1
+    # (st.pagination takes its start page as `default`, not through session state).
+    digest = hashlib.sha1(repr(to_params(view.with_(page=1))).encode()).hexdigest()[:12]
+    return f"w_page_{digest}"
 
 
 def render_query_box(view: View) -> None:
@@ -81,7 +87,7 @@ def render_query_box(view: View) -> None:
         placeholder='e.g. video surveillance employee, "legitimate interest" cookies, article:32',
         help="Press Enter to search. Combine with the filters in the sidebar.",
     )
-    with cols[1].popover("Query help", icon=":material/help:", use_container_width=True):
+    with cols[1].popover("Query help", icon=":material/help:", width="stretch"):
         st.markdown(QUERY_HELP)
 
 
@@ -103,11 +109,10 @@ def render(home: Home, view: View, fixed: dict[str, list[str]] | None = None) ->
     if view.page > pages:
         view = view.with_(page=pages)
         outcome = backend.search(home, view, query=query, fixed=fixed)
-    st.session_state["w_page"] = view.page
     _sidebar(home, view, outcome, fixed)
     results.render(home, view, outcome, fixed, query)
     if outcome.total > PAGE_SIZE:
-        st.pagination(pages, key="w_page", max_visible_pages=9)
+        st.pagination(pages, default=view.page, key=_page_key(view), max_visible_pages=9)
     st.session_state[_WIDGET_VIEW] = view
     return view
 

@@ -1,0 +1,281 @@
+"""The Streamlit app's flows in AppTest, on the real sample corpus and its real index."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from corpus import export
+from corpus.store import Store
+from gdprkb.home import Home
+from index.query import SearchIndex
+from webapp import backend
+from webapp.state import View
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+QUERY = "video surveillance employee"
+
+
+def unescape(md: str) -> str:
+    """Markdown text as a reader sees it (the app backslash-escapes scraped text)."""
+    return re.sub(r"\\(.)", r"\1", md)
+
+
+def texts(at: AppTest) -> list[str]:
+    """Every markdown and caption on the page, unescaped."""
+    return [unescape(e.value) for e in (*at.markdown, *at.caption)]
+
+
+def total_shown(at: AppTest) -> int:
+    """The "**N decisions**" count in the results header."""
+    for text in texts(at):
+        m = re.match(r"\*\*([\d,]+) decisions\*\*", text)
+        if m:
+            return int(m.group(1).replace(",", ""))
+    raise AssertionError(f"no result count on the page: {texts(at)[:5]}")
+
+
+def open_buttons(at: AppTest) -> list[int]:
+    """Page ids of the result cards, in order."""
+    return [int(b.key[5:]) for b in at.button if b.key and b.key.startswith("open_")]
+
+
+@pytest.fixture
+def home(sample_home: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
+    monkeypatch.setenv("GDPRKB_HOME", str(sample_home))
+    return Home.resolve(sample_home)
+
+
+@pytest.fixture(scope="module")
+def index(sample_home: Path) -> SearchIndex:
+    return SearchIndex(Home(sample_home).index_dir)
+
+
+def run_app(**params: str | list[str]) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_search_shows_total_cards_snippets_and_facets(home: Home, index: SearchIndex) -> None:
+    at = run_app()
+    assert total_shown(at) == Store(home.db).count_cases()
+    at.text_input(key="w_q").input(QUERY).run()
+    assert not at.exception
+    expected = index.search(QUERY, page_size=20)
+    assert total_shown(at) == expected.total > 0
+    assert open_buttons(at) == [h.page_id for h in expected.hits]
+    # Snippets arrive with the matches in bold, never as raw HTML.
+    page = "\n".join(texts(at))
+    assert "**video**" in page.lower() or "**surveillance**" in page.lower()
+    assert "<b" not in page
+    # Sidebar facets carry the live counts of this result set.
+    spain = next(v for v in expected.facets["jurisdiction"] if v.value == "Spain")
+    options = at.sidebar.multiselect(key="w_f_jurisdiction").options
+    assert f"Spain ({spain.count})" in options
+    assert at.query_params["q"] == QUERY
+
+
+def test_filter_narrows_results_keeps_other_countries_and_goes_in_the_url(
+    home: Home, index: SearchIndex
+) -> None:
+    at = run_app(q=QUERY)
+    at.sidebar.multiselect(key="w_f_jurisdiction").select("Spain").run()
+    assert not at.exception
+    narrowed = index.search(QUERY, filters={"jurisdiction": ["Spain"]})
+    assert total_shown(at) == narrowed.total > 0
+    assert at.query_params["jurisdiction"] == "Spain"
+    # The selected facet still lists the other countries, so a second one can be added.
+    options = at.sidebar.multiselect(key="w_f_jurisdiction").options
+    assert len(options) > 1
+    at.selectbox(key="w_sort").set_value("date").run()
+    assert at.query_params["sort"] == "date"
+    dates = [
+        h.date_decided
+        for h in index.search(QUERY, filters={"jurisdiction": ["Spain"]}, sort="date").hits
+    ]
+    assert dates == sorted(dates, key=lambda d: d or "", reverse=True)
+
+
+def test_reload_of_a_shared_url_restores_the_view(home: Home, index: SearchIndex) -> None:
+    at = run_app(q="consent", outcome=["Upheld"], sort="date", page="2", year_from="2020")
+    assert at.text_input(key="w_q").value == "consent"
+    assert at.sidebar.multiselect(key="w_f_outcome").value == ["Upheld"]
+    assert at.selectbox(key="w_sort").value == "date"
+    assert at.sidebar.number_input(key="w_year_from").value == 2020
+    expected = index.search(
+        "consent",
+        filters={"outcome": ["Upheld"], "year": ["2020.."]},
+        sort="date",
+        page=2,
+    )
+    assert total_shown(at) == expected.total
+    assert open_buttons(at) == [h.page_id for h in expected.hits]
+    assert at.query_params["page"] == "2"
+
+
+def test_open_a_case_and_come_back(home: Home) -> None:
+    at = run_app(q=QUERY)
+    first = open_buttons(at)[0]
+    at.button(key=f"open_{first}").click().run()
+    assert not at.exception
+    case = Store(home.db).get_case(first)
+    assert case is not None
+    assert [unescape(t.value) for t in at.title] == [case.title]
+    assert at.query_params["case"] == str(first)
+    at.button(key="back").click().run()
+    assert "case" not in at.query_params
+    assert at.text_input(key="w_q").value == QUERY
+    assert first in open_buttons(at)
+
+
+def test_case_page_deep_link_shows_infobox_summary_sources_and_licence(home: Home) -> None:
+    # The seed case: Datatilsynet (Denmark), Reprimand, Article 32, KMD A/S, no fine.
+    at = run_app(case="2146")
+    page = "\n".join(texts(at))
+    assert [unescape(t.value) for t in at.title] == ["Datatilsynet (Denmark) - 2019-431-0036"]
+    for line in (
+        "**Authority:** Datatilsynet (Denmark)",
+        "**Outcome:** Reprimand",
+        "**Parties:** KMD A/S",
+        "**Published:** 2020-02-13",
+        "**National case number:** 2019-431-0036",
+    ):
+        assert line in page
+    assert "**Fine:**" not in page
+    assert at.button(key="case_art_32").label == "Art. 32"
+    assert "bitcoin" in page  # the facts section
+    assert "GDPRhub content is [CC BY-NC-SA 4.0]" in page and "by noyb" in page
+    assert "https://gdprhub.eu/index.php?title=Datatilsynet_(Denmark)_-_2019-431-0036" in page
+    # The machine translation is there, collapsed.
+    assert [e.label for e in at.expander][-1].startswith("Full text: machine translation")
+    # Similar decisions come from the index, each one opening its case.
+    similar = [b for b in at.button if b.key and b.key.startswith("similar_")]
+    assert similar
+    similar[0].click().run()
+    assert at.query_params["case"] == similar[0].key.split("_")[1]
+
+
+def test_appeal_chain_links_cases_in_the_corpus(home: Home) -> None:
+    # WSA Warsaw decided the appeal against UODO's decision ZSOŚS.421.25.2019 (page 2716).
+    store = Store(home.db)
+    court = next(c for c in store.iter_cases(jurisdiction="Poland") if c.page_id == 3707)
+    assert court.appeal.from_ is not None
+    at = run_app(case=str(court.page_id))
+    link = at.button(key="appeal_2716")
+    assert "UODO" in unescape(link.label)
+    link.click().run()
+    assert at.query_params["case"] == "2716"
+    # ...and the DPA's page links forward to the court that heard the appeal.
+    assert at.button(key="appeal_3707")
+
+
+def test_unknown_case_says_so(home: Home) -> None:
+    at = run_app(case="999999999")
+    assert any("No decision with page id 999999999" in w.value for w in at.warning)
+
+
+def test_downloads_hold_every_result_with_the_export_columns(
+    home: Home, index: SearchIndex
+) -> None:
+    at = run_app(q="consent")
+    assert [d.label for d in at.download_button] == ["CSV", "JSONL"]
+    view = View(q="consent")
+    total = index.search("consent").total
+    assert total > 20  # more than one page: the download is not capped at the page
+    data = backend.export_bytes(Home.resolve(), view, {}, "consent", "csv")
+    assert data.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0] == export.columns()
+    assert len(rows) - 1 == total
+    ids = [int(r[0]) for r in rows[1:]]
+    assert ids == index.all_page_ids("consent")
+    lines = backend.export_bytes(Home.resolve(), view, {}, "consent", "jsonl").splitlines()
+    first = json.loads(lines[0])
+    assert len(lines) == total and first["page_id"] == ids[0]
+    assert first == Store(home.db).get_case(ids[0]).to_dict()  # type: ignore[union-attr]
+
+
+def test_charts_of_the_result_set(home: Home) -> None:
+    at = run_app(q="fine")
+    at.segmented_control(key="w_show").set_value("Charts").run()
+    assert not at.exception
+    charts = at.get("vega_lite_chart")
+    assert len(charts) == 5  # per year, outcome, country; fines by country and by year
+    assert at.selectbox(key="w_currency").value == "EUR"
+
+
+def test_article_view_shows_text_and_every_citing_decision(home: Home, index: SearchIndex) -> None:
+    store = Store(home.db)
+    article = next(store.iter_articles())
+    at = run_app(article=str(article.article))
+    assert not at.exception
+    assert unescape(at.title[0].value) == article.title
+    assert article.text and unescape(at.expander[0].label) == "Legal text"
+    citing = store.count_cases(article=article.article)
+    assert total_shown(at) == citing if citing else True
+    # Article 6 is cited by many sample decisions; its view narrows like the search page.
+    at = run_app(article="6")
+    total = total_shown(at)
+    assert total == store.count_cases(article=6) > 0
+    assert "GDPR article" not in [m.label for m in at.sidebar.multiselect]
+    at.sidebar.multiselect(key="w_f_jurisdiction").select("Spain").run()
+    assert total_shown(at) == store.count_cases(article=6, jurisdiction="Spain")
+    assert at.query_params["article"] == "6"
+    assert [d.label for d in at.download_button] == ["CSV", "JSONL"]
+
+
+def test_case_article_chip_opens_the_article_view(home: Home) -> None:
+    at = run_app(case="2146")
+    at.button(key="case_art_32").click().run()
+    assert at.query_params["article"] == "32"
+    assert "case" not in at.query_params
+    assert any("Decisions citing Article 32" in s.value for s in at.subheader)
+
+
+@pytest.mark.parametrize("query", ['"unbalanced', "country:", "*", "((", "fine:>abc"])
+def test_bad_queries_show_a_message_not_a_traceback(home: Home, query: str) -> None:
+    at = run_app(q=query)
+    assert not at.exception and not at.error
+    # Repaired and explained, or simply answered: the page always says something.
+    assert at.warning or at.info or any("decisions**" in t for t in texts(at))
+
+
+def test_no_results_gives_suggestions(home: Home) -> None:
+    at = run_app(q="zzxqvbnonexistentword", jurisdiction="Spain")
+    assert any("No decisions match" in i.value for i in at.info)
+    page = "\n".join(texts(at))
+    assert "remove a filter" in page and "OR" in page
+
+
+def test_empty_corpus_says_how_to_scrape_or_ingest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("GDPRKB_HOME", str(tmp_path))
+    at = run_app()
+    page = "\n".join(m.value for m in at.markdown)
+    assert f"gdprkb --home {tmp_path} scrape" in page
+    assert f"gdprkb --home {tmp_path} ingest" in page
+    assert f"gdprkb --home {tmp_path} index" in page
+    assert not (tmp_path / "corpus.sqlite").exists()  # looking does not create a database
+
+
+def test_corpus_without_index_says_how_to_build_it(
+    sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    shutil.copy(sample_db, tmp_path / "corpus.sqlite")
+    monkeypatch.setenv("GDPRKB_HOME", str(tmp_path))
+    at = run_app(q="consent")
+    assert any("run `gdprkb index` first" in e.value for e in at.error)
+    assert any(f"gdprkb --home {tmp_path} index" in c.value for c in at.caption)
