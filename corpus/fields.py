@@ -244,15 +244,21 @@ def parse_ecli(text: str | None) -> str | None:
 _GDPR_PROVISION = re.compile(
     r"^Art(?:icles?|cile|s?\.|s)?\s*(?P<body>\d{1,2}\b.*?)\s*(?:of\s+(?:the\s+)?)?"
     r"(?<![\w-])(?:GDPR|DSGVO|DS-GVO|RGPD|AVG|(?:Regulation\s+)?(?:\(EU\)\s+)?(?:No\.?\s+)?2016/679)"
-    r"(?:\s*\([^()]*\))?\s*$",
+    r"(?:\s*\([^()]*\))?[\s.,;]*$",
     re.IGNORECASE,
 )
-_PART_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b)\s*", re.IGNORECASE)
+# Only English/German list words: "e" (Italian) and "y" (Spanish) are also point letters.
+_PART_SPLIT = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b)\s*", re.IGNORECASE)
+# Sentence numbers ("S. 1", "Satz 2", "sentence 1") are below the provision level we keep.
+_SENTENCE = re.compile(r"\b(?:S\.|Satz|sentence)\s*\d+", re.IGNORECASE)
 _KEYWORDS = re.compile(
-    r"\b(?:para(?:graph)?s?|lit|sub(?:para(?:graph)?)?|point|letter|no|nr|abs|s|sentence)\b\.?",
+    r"\b(?:para(?:graph)?s?|lit|sub(?:para(?:graph)?)?|point|letter|no|nr|abs)\b\.?",
     re.IGNORECASE,
 )
-_TOKEN = re.compile(r"\(\s*(\w{1,4})\s*\)|(\w{1,4})")
+# Subdivisions: numbers, point letters, roman numerals; "(1)", "1", "(a)", "a)", "f", "(iv)".
+_SUB = r"(?:\d{1,3}|[a-z]{1,2}|[ivx]{1,5})"
+_TOKEN = re.compile(rf"\(\s*({_SUB})\s*\)|\b({_SUB})\b\)?", re.IGNORECASE)
+_PART_OK = re.compile(rf"^(?:\s*(?:\(\s*{_SUB}\s*\)|\b{_SUB}\b\)?|\.))*\s*$", re.IGNORECASE)
 
 
 def gdpr_provisions(law: str) -> list[tuple[int, str]]:
@@ -264,7 +270,10 @@ def gdpr_provisions(law: str) -> list[tuple[int, str]]:
     base: int | None = None
     subs: list[str] = []
     for part in _PART_SPLIT.split(m.group("body")):
-        tokens = [a or b for a, b in _TOKEN.findall(_KEYWORDS.sub(" ", part))]
+        bare = _KEYWORDS.sub(" ", _SENTENCE.sub(" ", part))
+        if not _PART_OK.match(bare):
+            return []  # words, not subdivisions: "Article 29 Working Party ... under GDPR"
+        tokens = [a or b for a, b in _TOKEN.findall(bare)]
         if not tokens:
             continue
         if re.match(r"\d", part) and tokens[0].isdigit():
