@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -56,8 +55,7 @@ def register(app: typer.Typer) -> None:
             )
         typer.echo(f"gdprkb app on http://{host}:{port}  (home: {home.root}; Ctrl-C to stop)")
         env = {**os.environ, "GDPRKB_HOME": str(home.root)}
-        try:
-            code = subprocess.call(streamlit_command(port, host), env=env)
-        except KeyboardInterrupt:
-            code = 0
-        raise typer.Exit(code)
+        cmd = streamlit_command(port, host)
+        sys.stdout.flush()
+        # Become the Streamlit server (no wrapper process): Ctrl-C and kill reach it directly.
+        os.execve(cmd[0], cmd, env)
