@@ -34,10 +34,17 @@ lint: setup
 test: setup browser lint
 	$(BIN)/pytest -q
 
+# The mirror serves the sample as a local MediaWiki; scrape waits until it answers (polling,
+# not sleeping), harvests it over HTTP exactly as it would gdprhub.eu, then index and serve.
 demo: setup
-	$(BIN)/gdprkb --home $(HOME_DIR) mirror $(SAMPLE) --port $(MIRROR_PORT) & \
-	  MIRROR=$$!; trap "kill $$MIRROR" EXIT; sleep 2; \
-	  $(BIN)/gdprkb --home $(HOME_DIR) scrape --wiki http://127.0.0.1:$(MIRROR_PORT) --rate 0 && \
+	@$(BIN)/gdprkb --home $(HOME_DIR) mirror $(SAMPLE) --port $(MIRROR_PORT) & \
+	  MIRROR=$$!; trap 'kill $$MIRROR 2>/dev/null' EXIT; \
+	  for i in $$(seq 600); do \
+	    kill -0 $$MIRROR 2>/dev/null || { echo "the mirror did not start (port $(MIRROR_PORT) busy? use MIRROR_PORT=...)"; exit 1; }; \
+	    $(BIN)/python -c "import urllib.request as u; u.urlopen('http://127.0.0.1:$(MIRROR_PORT)/robots.txt', timeout=1)" 2>/dev/null && break; \
+	    sleep 0.1; \
+	  done; \
+	  $(BIN)/gdprkb --home $(HOME_DIR) scrape --wiki http://127.0.0.1:$(MIRROR_PORT) --rate 0 --concurrency 4 && \
 	  $(BIN)/gdprkb --home $(HOME_DIR) index && \
 	  $(BIN)/gdprkb --home $(HOME_DIR) serve --port $(APP_PORT)
 
