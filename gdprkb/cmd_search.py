@@ -17,9 +17,18 @@ from typing import Annotated, Any
 import typer
 
 from corpus.store import Store
+from gdprkb.cmd_translate import (
+    LangOpt,
+    OriginalOpt,
+    QueryTranslator,
+    print_translated_query,
+    query_translator,
+)
 from gdprkb.home import Home
 from index.build import IndexBusy, update_index
 from index.query import IndexNotFound, SearchIndex, SearchResult
+from translation.engine import TranslationError
+from translation.models import MissingPair
 
 
 class Sort(StrEnum):
@@ -101,7 +110,9 @@ def _print_result(res: SearchResult, color: bool) -> None:
                 typer.echo(f"  {name}: {top}")
 
 
-def _batch(ix: SearchIndex, path: str, out: Any, **kwargs: Any) -> int:
+def _batch(
+    ix: SearchIndex, path: str, out: Any, translate: QueryTranslator | None = None, **kwargs: Any
+) -> int:
     """Answer each line of `path` ("-" = stdin) as one JSON line; returns the failures."""
     failed = 0
     try:
@@ -114,7 +125,10 @@ def _batch(ix: SearchIndex, path: str, out: Any, **kwargs: Any) -> int:
         if not query.strip():
             continue
         try:
-            row = ix.search(query, **kwargs).to_dict()
+            searched, translated = translate(query) if translate else (query, None)
+            row = ix.search(searched, **kwargs).to_dict()
+            if translated is not None:
+                row["translated_query"] = translated
         except Exception as err:  # one bad line must not stop the batch
             failed += 1
             row = {"query": query, "line": number, "error": f"{type(err).__name__}: {err}"}
@@ -142,6 +156,8 @@ def search_command(
         str | None,
         typer.Option("--batch", help="File with one query per line ('-' = stdin); JSONL out."),
     ] = None,
+    lang: LangOpt = None,
+    original: OriginalOpt = False,
 ) -> None:
     """Search the decisions (see README: query language). An empty query lists every case."""
     home: Home = ctx.obj
@@ -156,17 +172,28 @@ def search_command(
         "page": page,
         "page_size": limit,
     }
+    translate = query_translator(home, lang, original)  # None without --lang: no cost
+    translated: dict[str, Any] | None = None
     try:
         if batch is not None:
-            if _batch(ix, batch, sys.stdout, **kwargs):
+            if _batch(ix, batch, sys.stdout, translate, **kwargs):
                 raise typer.Exit(1)
             return
+        if translate:
+            query, translated = translate(query)
         res = ix.search(query, **kwargs)
+    except (MissingPair, TranslationError) as err:
+        raise _fail(str(err)) from err
     finally:
         ix.close()
     if as_json:
-        typer.echo(json.dumps(res.to_dict(), ensure_ascii=False, indent=2))
+        out = res.to_dict()
+        if translated is not None:
+            out["translated_query"] = translated
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
     else:
+        if translated is not None:
+            print_translated_query(translated)
         _print_result(res, color=sys.stdout.isatty())
 
 

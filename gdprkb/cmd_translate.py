@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -49,6 +50,65 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 def open_engine(home: Home) -> Engine:
     """The translation engine of a home: its models and its cache in the corpus database."""
     return Engine(home.models_dir, TranslationCache(home.db))
+
+
+QueryTranslator = Callable[[str], tuple[str, dict[str, Any]]]
+
+LangOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        envvar="GDPRKB_LANG",
+        help="The query's language: a code (da, de...) to translate it to English first, "
+        "'auto' to detect it, 'en' to search as typed. Adds translated_query to --json.",
+    ),
+]
+OriginalOpt = Annotated[
+    bool,
+    typer.Option("--original", help="Search the words as typed, even with --lang."),
+]
+
+
+def query_translator(
+    home: Home, lang: str | None, original: bool = False
+) -> QueryTranslator | None:
+    """For `search --lang`: query -> (query to search, translated_query JSON); None if no --lang.
+
+    Raises MissingPair / TranslationError (clear messages) when called.
+    """
+    if not lang:
+        return None
+    if original:
+        return lambda q: (
+            q,
+            {
+                "original": q,
+                "query": q,
+                "source_lang": None,
+                "translated": False,
+                "note": "searched as typed (--original)",
+            },
+        )
+    from translation.querytr import translate_query
+
+    engine = open_engine(home)
+
+    def translate(query: str) -> tuple[str, dict[str, Any]]:
+        tr = translate_query(query, engine, lang)
+        return tr.query, tr.to_dict()
+
+    return translate
+
+
+def print_translated_query(info: dict[str, Any]) -> None:
+    """The human line of a translated search: what was searched, and how to undo it."""
+    if info.get("translated"):
+        typer.echo(
+            f"searched for: {info['query']}  (translated from "
+            f"{language_name(info['source_lang'])}; --original searches the words as typed)"
+        )
+    elif info.get("note"):
+        typer.secho(f"note: {info['note']}", err=True, fg=typer.colors.YELLOW)
 
 
 @translate_app.command("install")

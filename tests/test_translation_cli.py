@@ -130,3 +130,54 @@ def test_show_missing_pair_and_unknown_case(home: Path) -> None:
 def test_show_without_a_corpus(tmp_path: Path) -> None:
     code, _, err = run(tmp_path / "empty", "show", "2146")
     assert code == 2 and "no corpus" in err
+
+
+@pytest.fixture
+def indexed_home(home: Path, tiny_argos_models: dict[str, Path]) -> Path:
+    """The seed-case home, indexed, with the tiny da→en model installed."""
+    code, _, err = run(home, "index", "--quiet")
+    assert code == 0, err
+    run(home, "translate", "install", str(tiny_argos_models["da_en"]))
+    return home
+
+
+def test_search_lang_adds_translated_query(indexed_home: Path) -> None:
+    q = 'artikel 32 AND "ulovlig overvågning" country:Denmark'
+    code, out, err = run(indexed_home, "search", "--lang", "da", q, "--json")
+    assert code == 0, err
+    tr = json.loads(out)["translated_query"]
+    assert tr["original"] == q and tr["source_lang"] == "da" and tr["translated"] is True
+    assert tr["query"].startswith('Article 32 AND "') and tr["query"].endswith('" country:Denmark')
+    assert "ulovlig" not in tr["query"]
+    code, text, _ = run(indexed_home, "search", "--lang", "da", "kamera samtykke")
+    assert code == 0 and text.startswith("searched for: ") and "--original" in text
+
+
+def test_search_without_lang_or_with_original_searches_as_typed(indexed_home: Path) -> None:
+    code, out, _ = run(indexed_home, "search", "udviklingsserver", "--json")
+    assert code == 0 and "translated_query" not in json.loads(out)
+    code, out, _ = run(indexed_home, "search", "--lang", "da", "--original", "KMD", "--json")
+    res = json.loads(out)
+    assert res["translated_query"]["query"] == "KMD"
+    assert res["translated_query"]["translated"] is False
+    assert res["total"] >= 1  # the seed case names KMD A/S
+
+
+def test_search_lang_auto_keeps_english(indexed_home: Path) -> None:
+    code, out, _ = run(indexed_home, "search", "--lang", "auto", "data breach", "--json")
+    tr = json.loads(out)["translated_query"]
+    assert (tr["query"], tr["translated"], tr["source_lang"]) == ("data breach", False, "en")
+
+
+def test_search_lang_missing_pair_is_a_clear_error(indexed_home: Path) -> None:
+    code, out, err = run(indexed_home, "search", "--lang", "de", "Videoüberwachung")
+    assert code == 2 and "German → English (de→en)" in err and "Traceback" not in err
+
+
+def test_search_batch_translates_each_line(indexed_home: Path, tmp_path: Path) -> None:
+    queries = tmp_path / "queries.txt"
+    queries.write_text("ulovlig overvågning\ndata breach\n", encoding="utf-8")
+    code, out, _ = run(indexed_home, "search", "--lang", "auto", "--batch", str(queries))
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r["translated_query"]["source_lang"] for r in rows] == ["da", "en"]
+    assert [r["translated_query"]["translated"] for r in rows] == [True, False]
