@@ -15,6 +15,7 @@ import os
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -23,7 +24,7 @@ from tqdm import tqdm
 
 from corpus.parse import parse_page, read_meta
 from corpus.record import ArticlePage, CaseRecord, NotADecision, ParseError
-from corpus.store import Store
+from corpus.store import Store, compress_raw
 
 PAGE_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
 ARCHIVE_SUFFIXES = (".zip",)
@@ -170,10 +171,19 @@ def _tally(result: IngestResult, page: object, outcome: str) -> None:
         result.not_decision += 1
 
 
-def _ingest_one(store: Store, reader: _Reader, item: PageInput, result: IngestResult) -> None:
-    """Read, parse and store one page, tallying the outcome (a failure is recorded, not raised)."""
+def _ingest_one(
+    store: Store, reader: _Reader, pool: ThreadPoolExecutor, item: PageInput, result: IngestResult
+) -> None:
+    """Read, parse and store one page, tallying the outcome (a failure is recorded, not raised).
+
+    Store errors (disk full, locked database) are not the page's fault: they propagate.
+    """
     try:
         raw = reader.read(item)
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as e:
+        _fail(store, result, item.name, f"cannot read: {e or type(e).__name__}")
+        return
+    try:
         try:
             meta = read_meta(raw)
         except ParseError:
@@ -184,17 +194,16 @@ def _ingest_one(store: Store, reader: _Reader, item: PageInput, result: IngestRe
             result.unchanged += 1
             store.clear_failure(item.name)
             return
+        # zlib releases the GIL: compress on the other core while this one parses.
+        compressed = pool.submit(compress_raw, raw)
         page = parse_page(raw, meta)
-        outcome = store.put(page, raw, meta)
     except ParseError as e:
         _fail(store, result, item.name, str(e))
-        return
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as e:
-        _fail(store, result, item.name, str(e) or type(e).__name__)
         return
     except Exception as e:  # a parser bug on one page must not stop the batch
         _fail(store, result, item.name, f"parser error: {type(e).__name__}: {e}")
         return
+    outcome = store.put(page, raw, meta, compressed=compressed.result())
     store.clear_failure(item.name)
     _tally(result, page, outcome)
 
@@ -219,12 +228,13 @@ def ingest(
     reader = _Reader()
     bar = tqdm(total=len(items), unit="page", desc="ingest", disable=not progress)
     try:
-        for chunk in _chunks(items, batch_size):
-            with store.batch():
-                for item in chunk:
-                    _ingest_one(store, reader, item, result)
-                    bar.update()
-            bar.set_postfix(failed=len(result.failed), refresh=False)
+        with ThreadPoolExecutor(1, thread_name_prefix="compress") as pool:
+            for chunk in _chunks(items, batch_size):
+                with store.batch():
+                    for item in chunk:
+                        _ingest_one(store, reader, pool, item, result)
+                        bar.update()
+                bar.set_postfix(failed=len(result.failed), refresh=False)
     finally:
         bar.close()
         reader.close()

@@ -137,10 +137,36 @@ def _type_of(page: ParsedPage) -> str:
     raise StoreError(f"cannot store a {type(page).__name__}: expected a parsed page")
 
 
+def _plain(value: Any) -> Any:
+    """JSON-ready form of a field value without dataclasses.asdict's deep copy of every list."""
+    if isinstance(value, list):
+        return [_plain(v) for v in value] if value and _is_record(value[0]) else value
+    if _is_record(value):
+        to_dict = getattr(value, "to_dict", None)
+        return to_dict() if to_dict else dataclasses.asdict(value)
+    return value
+
+
+def _is_record(value: Any) -> bool:
+    return dataclasses.is_dataclass(value) and not isinstance(value, type)
+
+
+def record_dict(page: ParsedPage) -> dict[str, Any]:
+    """The JSON form of a parsed page: equal to its to_dict(), several times faster (tested)."""
+    return {f.name: _plain(getattr(page, f.name)) for f in dataclasses.fields(page)}
+
+
 def _record_json(page: ParsedPage) -> str:
-    if isinstance(page, NotADecision):
-        return _dumps(dataclasses.asdict(page))
-    return _dumps(page.to_dict())
+    return _dumps(record_dict(page))
+
+
+def _meta_json(meta: PageMeta) -> str:
+    return _dumps(dataclasses.asdict(meta))
+
+
+def compress_raw(raw: bytes) -> bytes:
+    """The raw page as the store keeps it (zlib)."""
+    return zlib.compress(raw, RAW_COMPRESSION_LEVEL)
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -220,19 +246,28 @@ class Store:
 
     # -- writes ----------------------------------------------------------------------------
 
-    def put(self, page: ParsedPage, raw: bytes, meta: PageMeta, *, recheck: bool = False) -> str:
+    def put(
+        self,
+        page: ParsedPage,
+        raw: bytes,
+        meta: PageMeta,
+        *,
+        recheck: bool = False,
+        compressed: bytes | None = None,
+    ) -> str:
         """Store one parsed page with its raw HTML; return "new", "updated" or "unchanged".
 
         The same page_id and revision parsed by the same PARSER_VERSION is "unchanged" without
         a write. With `recheck` (reparse) the record is compared even then, and only a changed
-        record is written.
+        record is written. `compressed` is `compress_raw(raw)` when the caller already made it
+        (ingest does, in a worker thread).
         """
         new_type = _type_of(page)
         if page.page_id != meta.page_id:
             raise StoreError(f"page_id {page.page_id} of the record != {meta.page_id} of the meta")
         with self._txn():
             old = self._db.execute(
-                "SELECT revision_id, parser_version, type FROM pages WHERE page_id = ?",
+                "SELECT revision_id, parser_version, type, raw_crc FROM pages WHERE page_id = ?",
                 (meta.page_id,),
             ).fetchone()
             same_rev = old is not None and old[0] == meta.revision_id
@@ -246,7 +281,11 @@ class Store:
                         (PARSER_VERSION, meta.page_id),
                     )
                 return "unchanged"
-            self._write_page(meta, raw, new_type, keep_raw=same_rev)
+            crc = zlib.crc32(raw)
+            if same_rev and old[3] == crc:
+                self._update_page(meta, new_type)  # reparse: same raw page, don't recompress it
+            else:
+                self._write_page(meta, raw, crc, new_type, compressed)
             if old is not None and old[2] != new_type:
                 self._remove_parsed(meta.page_id, old[2])
             if isinstance(page, CaseRecord):
@@ -272,16 +311,16 @@ class Store:
                 return str(row[0])
         return None
 
-    def _write_page(self, meta: PageMeta, raw: bytes, type_: str, *, keep_raw: bool) -> None:
-        meta_json = _dumps(dataclasses.asdict(meta))
-        if keep_raw:
-            # Same revision (reparse): the stored raw page is the same; don't recompress it.
-            self._db.execute(
-                "UPDATE pages SET title = ?, parser_version = ?, type = ?, meta = ?, stored_at = ?"
-                " WHERE page_id = ?",
-                (meta.title, PARSER_VERSION, type_, meta_json, _now(), meta.page_id),
-            )
-            return
+    def _update_page(self, meta: PageMeta, type_: str) -> None:
+        self._db.execute(
+            "UPDATE pages SET title = ?, parser_version = ?, type = ?, meta = ?, stored_at = ?"
+            " WHERE page_id = ?",
+            (meta.title, PARSER_VERSION, type_, _meta_json(meta), _now(), meta.page_id),
+        )
+
+    def _write_page(
+        self, meta: PageMeta, raw: bytes, crc: int, type_: str, compressed: bytes | None
+    ) -> None:
         self._db.execute(
             "INSERT OR REPLACE INTO pages (page_id, title, revision_id, parser_version, type,"
             " meta, raw, raw_crc, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -291,9 +330,9 @@ class Store:
                 meta.revision_id,
                 PARSER_VERSION,
                 type_,
-                meta_json,
-                zlib.compress(raw, RAW_COMPRESSION_LEVEL),
-                zlib.crc32(raw),
+                _meta_json(meta),
+                compressed if compressed is not None else compress_raw(raw),
+                crc,
                 _now(),
             ),
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 import threading
 import zlib
@@ -20,7 +21,7 @@ from corpus.record import (
     PageMeta,
     Source,
 )
-from corpus.store import Store, StoreError
+from corpus.store import Store, StoreError, record_dict
 
 
 def meta(page_id: int, rev: int = 1, title: str | None = None) -> PageMeta:
@@ -330,3 +331,13 @@ def test_usable_from_another_thread(filled: Store) -> None:
 
 def test_integrity_check(filled: Store) -> None:
     assert filled.integrity_check() == "ok"
+
+
+def test_record_dict_equals_to_dict_on_every_sample_record(sample_db: Path) -> None:
+    with Store(sample_db) as s:
+        pages = [*s.iter_cases(), *s.iter_articles(), *s.iter_others()]
+    assert len(pages) == 922
+    for page in pages:
+        want = dataclasses.asdict(page) if isinstance(page, NotADecision) else page.to_dict()
+        assert record_dict(page) == want
+    assert record_dict(case(1)) == case(1).to_dict()
