@@ -225,15 +225,16 @@ _ECLI_BODY = re.compile(r"^[A-Z]{2}\s*:\s*[A-Za-z0-9.]{1,7}\s*:\s*\d{4}\s*:\s*\S
 def parse_ecli(text: str | None) -> str | None:
     """The European Case Law Identifier (or the identifier shown instead); URLs and n/a are None.
 
-    Spaces editors put around colons are removed and a missing "ECLI:" prefix is added.
+    An ECLI never contains spaces: those editors typed are removed ("ECLI: DE: BGH: ...") and a
+    missing "ECLI:" prefix is added.
     """
     t = nullify(text)
     if t is None or re.match(r"^https?://", t, re.IGNORECASE):
         return None
     if _ECLI.match(t):
-        return "ECLI:" + re.sub(r"\s*:\s*", ":", t[t.index(":") + 1 :].strip())
+        return "ECLI:" + re.sub(r"\s+", "", t[t.index(":") + 1 :])
     if _ECLI_BODY.match(t):
-        return "ECLI:" + re.sub(r"\s*:\s*", ":", t)
+        return "ECLI:" + re.sub(r"\s+", "", t)
     return t
 
 

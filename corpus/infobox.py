@@ -47,6 +47,24 @@ DECISION_LABELS = frozenset(
 _URL_SAFE = "!#$%&'()*+,-./:;=?@[]~_|"
 
 
+# Labels no other wiki table uses: one of them is enough to call a table a decision infobox.
+STRONG_LABELS = frozenset(
+    {
+        "Authority",
+        "Court",
+        "Jurisdiction",
+        "Relevant Law",
+        "National Case Number/Name",
+        "European Case Law Identifier",
+        "Appeal from",
+        "Appeal to",
+        "Reference from",
+        "Original Source",
+        "Initial Contributor",
+    }
+)
+
+
 @dataclass
 class Segment:
     """One <br>-separated piece of a cell: its text and its links (text, href, is-category)."""
@@ -69,12 +87,17 @@ def rows(table: HtmlElement) -> dict[str, HtmlElement]:
 
 
 def find_infobox(root: HtmlElement) -> tuple[HtmlElement, dict[str, HtmlElement]] | None:
-    """The first wikitable with decision labels (Jurisdiction, Authority/Court...) and its rows."""
+    """The first wikitable with decision labels (Jurisdiction, Authority/Court...) and its rows.
+
+    One label only a decision infobox has, or two generic ones, make the table an infobox, so
+    an infobox with rows missing is still found (and rejected by the caller).
+    """
     for table in root.iter("table"):
         if "wikitable" not in (table.get("class") or ""):
             continue
         r = rows(table)
-        if len(DECISION_LABELS.intersection(r)) >= 2:
+        labels = DECISION_LABELS.intersection(r)
+        if labels & STRONG_LABELS or len(labels) >= 2:
             return table, r
     return None
 

@@ -32,10 +32,12 @@ _BLOCK = frozenset(
 _HEADINGS = ("h2", "h3", "h4", "h5", "h6")
 
 # "The decision below is a machine translation of the Danish original. Please refer to the
-# Danish original for more details." - GDPRhub's fixed intro line, debris not translation.
+# Danish original for more details." (also "of the original", "of the ***Italian*** original")
+# - GDPRhub's fixed intro sentences, debris not translation. An editor's note after them stays.
 _MT_INTRO = re.compile(
     r"^The (?:decision|judgment|text|document)s? below (?:is|are) (?:a )?machine translations? "
-    r"of the .{0,80}? original\b.*?(?:for more details\.?|$)",
+    r"of the\b[^.]{0,80}?\boriginal\b[^.]*\.?\s*"
+    r"(?:Please refer to the\b[^.]{0,80}?\boriginal\b[^.]*\.?)?\s*",
     re.IGNORECASE,
 )
 
@@ -217,8 +219,10 @@ def case_sections(children: list[HtmlElement]) -> dict[str, str | None]:
 
 def machine_translation(paras: list[str]) -> str | None:
     """The translation text, without GDPRhub's fixed 'machine translation of...' intro."""
-    if paras and _MT_INTRO.match(paras[0]):
-        paras = paras[1:]
+    # Editors sometimes paste the intro into the translation too: strip it as often as it leads.
+    while paras and (m := _MT_INTRO.match(paras[0])):
+        note = paras[0][m.end() :]
+        paras = [note, *paras[1:]] if note else paras[1:]
     joined = "\n".join(paras)
     if any(clue in joined for clue in _MT_DEBRIS_CLUES) and _MT_DEBRIS.search(joined):
         paras = [p for p in paras if not _MT_DEBRIS.match(p)]
