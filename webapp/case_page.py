@@ -11,8 +11,8 @@ import streamlit as st
 
 from corpus.record import CaseRecord
 from gdprkb.home import Home
-from webapp import appeals, backend, nav
-from webapp.text import fine_label, md_escape, md_link, paragraphs
+from webapp import appeals, backend, nav, translation_controls
+from webapp.text import fine_label, md_escape, md_link, paragraphs, safe_url
 
 LICENCE_URL = "https://creativecommons.org/licenses/by-nc-sa/4.0/"
 # Section heading -> record field, in GDPRhub's order.
@@ -38,6 +38,13 @@ def render(home: Home, page_id: int) -> None:
     main, side = st.columns([3, 2], gap="large")
     with side:
         render_infobox(case)
+        row = st.container(horizontal=True, gap="small")
+        row.link_button("Read on GDPRhub", case.url, icon=":material/open_in_new:")
+        for source in case.original_sources[:2]:
+            url = safe_url(source.url)
+            if url:
+                row.link_button("Original decision", url, icon=":material/description:")
+                break
     with main:
         render_summary(case)
         render_machine_translation(case)
@@ -104,6 +111,7 @@ def render_infobox(case: CaseRecord) -> None:
 
 def render_summary(case: CaseRecord) -> None:
     """The English summary: lead, then facts, holding and comment (translation hook)."""
+    translation_controls.summary_control(backend.resolve_home(), case)
     for para in paragraphs(case.lead):
         st.markdown(md_escape(para))
     st.subheader("English summary", anchor=False)
@@ -130,6 +138,7 @@ def render_machine_translation(case: CaseRecord) -> None:
         return
     with st.expander("Full text: machine translation of the original decision"):
         st.caption("Automated translation kept by GDPRhub; check the original source.")
+        translation_controls.full_text_control(backend.resolve_home(), case)
         for para in paragraphs(case.machine_translation):
             st.markdown(md_escape(para))
 

@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from gdprkb.home import Home
-from webapp import backend, nav, results
+from webapp import backend, nav, results, translation_controls
 from webapp.state import FACETS, PAGE_SIZE, SORTS, View, page_count, to_params
 
 QUERY_HELP = """\
@@ -80,14 +80,14 @@ def _page_key(view: View) -> str:
 
 def render_query_box(view: View) -> None:
     """The query box with the query-language help one click away (translation hook)."""
-    cols = st.columns([6, 1], vertical_alignment="bottom")
+    cols = st.columns([5, 1], vertical_alignment="bottom")
     cols[0].text_input(
         "Search decisions",
         key="w_q",
         placeholder='e.g. video surveillance employee, "legitimate interest" cookies, article:32',
         help="Press Enter to search. Combine with the filters in the sidebar.",
     )
-    with cols[1].popover("Query help", icon=":material/help:", width="stretch"):
+    with cols[1].popover("Help", icon=":material/help:", width="stretch"):
         st.markdown(QUERY_HELP)
 
 
@@ -102,7 +102,7 @@ def render(home: Home, view: View, fixed: dict[str, list[str]] | None = None) ->
     _seed(view, fixed)
     render_query_box(view)
     view = _from_widgets(view)
-    query = search_query(view)
+    query = translation_controls.query_line(home, search_query(view))
     outcome = backend.search(home, view, query=query, fixed=fixed)
     # A page beyond the last (an old link, a narrower filter) shows the last page instead.
     pages = page_count(outcome.total)
