@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from corpus import tables
 from corpus.record import (
     PARSER_VERSION,
     ArticlePage,
@@ -32,90 +33,12 @@ from corpus.record import (
     ParsedPage,
 )
 
-SCHEMA_VERSION = 1
-# Level 1 compresses saved wiki pages ~5x at a fraction of level 6's cost; ingest speed matters
+# Level 1 compresses saved wiki pages ~3x at a fraction of level 6's cost; ingest speed matters
 # more than the last few percent of disk.
 RAW_COMPRESSION_LEVEL = 1
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS pages (
-    page_id        INTEGER PRIMARY KEY,
-    title          TEXT NOT NULL,
-    revision_id    INTEGER NOT NULL,
-    parser_version INTEGER NOT NULL,
-    type           TEXT NOT NULL CHECK (type IN ('case', 'article', 'other')),
-    meta           TEXT NOT NULL,
-    raw            BLOB NOT NULL,
-    raw_crc        INTEGER NOT NULL,
-    stored_at      TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS pages_title ON pages (title);
-CREATE TABLE IF NOT EXISTS cases (
-    page_id      INTEGER PRIMARY KEY REFERENCES pages (page_id),
-    seq          INTEGER NOT NULL UNIQUE,
-    kind         TEXT NOT NULL,
-    jurisdiction TEXT COLLATE NOCASE,
-    authority    TEXT COLLATE NOCASE,
-    type         TEXT COLLATE NOCASE,
-    outcome      TEXT COLLATE NOCASE,
-    year         INTEGER,
-    record       TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS cases_kind ON cases (kind);
-CREATE INDEX IF NOT EXISTS cases_jurisdiction ON cases (jurisdiction);
-CREATE INDEX IF NOT EXISTS cases_year ON cases (year);
-CREATE TABLE IF NOT EXISTS case_articles (
-    article INTEGER NOT NULL,
-    page_id INTEGER NOT NULL,
-    PRIMARY KEY (article, page_id)
-) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS case_articles_page ON case_articles (page_id);
-CREATE TABLE IF NOT EXISTS articles (
-    page_id INTEGER PRIMARY KEY REFERENCES pages (page_id),
-    article INTEGER NOT NULL,
-    record  TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS articles_article ON articles (article);
-CREATE TABLE IF NOT EXISTS others (
-    page_id INTEGER PRIMARY KEY REFERENCES pages (page_id),
-    reason  TEXT NOT NULL,
-    record  TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS deletions (
-    page_id INTEGER PRIMARY KEY,
-    seq     INTEGER NOT NULL UNIQUE,
-    at      TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS failures (
-    key     TEXT PRIMARY KEY,
-    title   TEXT,
-    page_id INTEGER,
-    reason  TEXT NOT NULL,
-    at      TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS state (
-    key   TEXT PRIMARY KEY,
-    value INTEGER NOT NULL
-);
-INSERT OR IGNORE INTO state (key, value) VALUES ('seq', 0);
-"""
 
-# Filters iter_cases/count_cases accept: name -> SQL on the cases table (one `?` each).
-_COLUMN_FILTERS = {
-    "kind": "kind = ?",
-    "jurisdiction": "jurisdiction = ?",
-    "authority": "authority = ?",
-    "type": "type = ?",
-    "outcome": "outcome = ?",
-    "year": "year = ?",
-}
-_RANGE_FILTERS = {"year_from": "year >= ?", "year_to": "year <= ?"}
-FILTERS = (*_COLUMN_FILTERS, "article", *_RANGE_FILTERS)
-# Columns `counts()` can group by.
-COUNTABLE = ("kind", "jurisdiction", "authority", "type", "outcome", "year")
-
-
-class StoreError(Exception):
+class StoreError(ValueError):
     """A store operation got unusable arguments; the message says which."""
 
 
@@ -169,12 +92,6 @@ def compress_raw(raw: bytes) -> bytes:
     return zlib.compress(raw, RAW_COMPRESSION_LEVEL)
 
 
-def _as_list(value: Any) -> list[Any]:
-    if isinstance(value, list | tuple | set | frozenset):
-        return list(value)
-    return [value]
-
-
 class Store:
     """The corpus database: parsed records plus raw pages, transactional, WAL-mode SQLite."""
 
@@ -192,7 +109,7 @@ class Store:
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute("PRAGMA foreign_keys=OFF")
         self._db.executescript(
-            f"BEGIN IMMEDIATE; {_SCHEMA} PRAGMA user_version={SCHEMA_VERSION}; COMMIT;"
+            f"BEGIN IMMEDIATE; {tables.SCHEMA} PRAGMA user_version={tables.SCHEMA_VERSION}; COMMIT;"
         )
 
     # -- lifecycle -------------------------------------------------------------------------
@@ -434,31 +351,12 @@ class Store:
         row = self._db.execute("SELECT record FROM cases WHERE page_id = ?", (page_id,)).fetchone()
         return CaseRecord.from_dict(json.loads(row[0])) if row else None
 
-    def _where(self, filters: dict[str, Any]) -> tuple[str, list[Any]]:
-        clauses: list[str] = []
-        params: list[Any] = []
-        for name, value in filters.items():
-            if value is None or value == [] or value == ():
-                continue
-            if name in _COLUMN_FILTERS:
-                values = _as_list(value)
-                # Any of several values: jurisdiction=["Germany", "Austria"].
-                ors = " OR ".join([_COLUMN_FILTERS[name]] * len(values))
-                clauses.append(f"({ors})")
-                params.extend(values)
-            elif name in _RANGE_FILTERS:
-                clauses.append(_RANGE_FILTERS[name])
-                params.append(int(value))
-            elif name == "article":
-                values = [int(a) for a in _as_list(value)]
-                marks = ", ".join("?" * len(values))
-                clauses.append(
-                    f"page_id IN (SELECT page_id FROM case_articles WHERE article IN ({marks}))"
-                )
-                params.extend(values)
-            else:
-                raise StoreError(f"unknown filter {name!r}; use one of: {', '.join(FILTERS)}")
-        return (" WHERE " + " AND ".join(clauses) if clauses else ""), params
+    @staticmethod
+    def _where(filters: dict[str, Any]) -> tuple[str, list[Any]]:
+        try:
+            return tables.where(filters)
+        except ValueError as e:
+            raise StoreError(str(e)) from None
 
     def iter_cases(self, **filters: Any) -> Iterator[CaseRecord]:
         """Stream the stored cases by page_id, filtered by kind, jurisdiction, authority, type,
@@ -484,8 +382,8 @@ class Store:
     def counts(self, by: str, **filters: Any) -> list[tuple[Any, int]]:
         """Number of cases per value of `by` (kind, jurisdiction, authority, type, outcome,
         year), most frequent first; null values count under None."""
-        if by not in COUNTABLE:
-            raise StoreError(f"cannot count by {by!r}; use one of: {', '.join(COUNTABLE)}")
+        if by not in tables.COUNTABLE:
+            raise StoreError(f"cannot count by {by!r}; use one of: {', '.join(tables.COUNTABLE)}")
         where, params = self._where(filters)
         cur = self._db.execute(
             f"SELECT {by}, count(*) AS n FROM cases{where} GROUP BY {by} ORDER BY n DESC, {by}",
