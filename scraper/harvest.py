@@ -215,6 +215,7 @@ class MediaWikiSource:
                 if t not in seen:
                     s.fail(t, "no such page on the wiki (missingtitle)")
         self._listed = seen
+        self._failed = failed
         todo.sort(key=lambda i: i.title not in failed)
         s.to_fetch = len(todo)
         return todo, complete
@@ -273,7 +274,8 @@ class MediaWikiSource:
             s.fail(title, reason)
             return
         result = self.store.put(got.page, got.raw, got.meta)
-        self.store.clear_failure(title)
+        if title in self._failed:
+            self.store.clear_failure(title)
         if result == "unchanged":
             s.unchanged += 1
         elif isinstance(got.page, NotADecision):

@@ -343,6 +343,9 @@ def _error(code: str, info: str) -> dict[str, Any]:
 def _handler(mirror: Mirror) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, like a real wiki behind nginx
+        # headers and body go out in two writes; with Nagle on, each answer waits for a
+        # delayed ACK (~40 ms)
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib name
             pass  # the request log is `mirror.requests`

@@ -1,0 +1,155 @@
+"""Harvest throughput and requests per page against the local stand-in, rate limit off.
+
+    python bench/bench_scrape.py [PAGES_DIR]     (default: $GDPRKB_SAMPLE_PAGES or
+                                                  ../shared/gdprhub/pages)
+
+In one process, with the stand-in serving PAGES_DIR on 127.0.0.1 in a thread:
+- baselines: a bare httpx GET loop over the same `action=parse` URLs (no retries, no parse, no
+  store), one connection, then four threads; and the same GETs with parse_page + store.put
+  done by hand in one loop (the scraper's work without its politeness, retries and threads);
+- a full harvest into a fresh store with 1 and with 4 workers (each printed as a ratio to the
+  baseline of the same concurrency);
+- a no-change re-run, a run after 10 revisions changed, and a full run against a wiki without
+  the allpages generator (the fallback listing).
+Checks the targets: a full run makes <= 1.05 page fetches per decision page plus <= 1 listing
+request per 50 pages; a no-change re-run makes <= 1 request per 50 pages.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+from corpus.parse import page_url, parse_page
+from corpus.record import PageMeta
+from corpus.store import Store
+from scraper.harvest import GDPRhub, Summary
+from scraper.mirror import Mirror
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def sample_dir() -> Path:
+    """The pages to serve: argv[1], $GDPRKB_SAMPLE_PAGES or ../shared/gdprhub/pages."""
+    if len(sys.argv) > 1:
+        return Path(sys.argv[1])
+    env = os.environ.get("GDPRKB_SAMPLE_PAGES")
+    return Path(env) if env else REPO.parent / "shared" / "gdprhub" / "pages"
+
+
+def bare_loop(url: str, titles: list[str], workers: int) -> float:
+    """Seconds to GET every title's action=parse URL with plain httpx (the baseline)."""
+    params = {"action": "parse", "prop": "text|categories|revid|displaytitle", "format": "json"}
+
+    def work(chunk: list[str]) -> None:
+        with httpx.Client() as c:
+            for t in chunk:
+                c.get(url + "/api.php", params={**params, "page": t}).raise_for_status()
+
+    t0 = time.perf_counter()
+    threads = [threading.Thread(target=work, args=(titles[i::workers],)) for i in range(workers)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    return time.perf_counter() - t0
+
+
+def bare_pipeline(url: str, titles: list[str], db: Path) -> float:
+    """Seconds for the same work done by hand: GET, parse_page, store.put, one page at a time."""
+    params = {"action": "parse", "prop": "text|categories|revid|displaytitle", "format": "json"}
+    t0 = time.perf_counter()
+    with httpx.Client() as c, Store(db) as store:
+        for t in titles:
+            p = c.get(url + "/api.php", params={**params, "page": t}).json()["parse"]
+            cats = [x["*"].replace("_", " ") for x in p["categories"]]
+            meta = PageMeta(p["title"], p["pageid"], p["revid"], cats, page_url(p["title"]))
+            html = p["text"]["*"]
+            store.put(parse_page(html, meta), html.encode(), meta)
+    return time.perf_counter() - t0
+
+
+def run(m: Mirror, db: Path, workers: int = 4) -> tuple[float, Summary]:
+    """One harvest of the mirror into `db`, rate limit off: (seconds, summary)."""
+    with Store(db) as store:
+        t0 = time.perf_counter()
+        s = GDPRhub(store, wiki=m.url, rate=0, concurrency=workers).run()
+        return time.perf_counter() - t0, s
+
+
+def main() -> None:
+    """Print the figures and whether the targets hold."""
+    folder = sample_dir()
+    tmp = Path(tempfile.mkdtemp(prefix="bench_scrape"))
+    ok = True
+    with Mirror(folder) as m:
+        titles = m.titles()
+        n = len(titles)
+        print(f"{n} pages from {folder}, served at {m.url}\n")
+        base = {w: bare_loop(m.url, titles, w) for w in (1, 4)}
+        by_hand = bare_pipeline(m.url, titles, tmp / "by_hand.sqlite")
+        for w in (1, 4):
+            rate = n / base[w]
+            print(f"baseline  bare httpx GET loop, {w} conn: {base[w]:6.2f} s  {rate:6.1f} pages/s")
+        print(
+            f"baseline  GET + parse_page + store.put by hand, 1 conn: {by_hand:6.2f} s  "
+            f"{n / by_hand:6.1f} pages/s\n"
+        )
+        for w in (1, 4):
+            m.reset_log()
+            secs, s = run(m, tmp / f"full{w}.sqlite", w)
+            assert s.status == "done", s.error
+            decisions = s.new + s.updated - _articles(tmp / f"full{w}.sqlite")
+            parse = s.requests.get("parse", 0)
+            other = s.requests["total"] - parse
+            print(
+                f"full harvest, {w} worker(s): {secs:6.2f} s  {n / secs:6.1f} pages/s  "
+                f"x{secs / base[w]:.2f} of the bare GET loop, "
+                f"x{secs / by_hand:.2f} of the by-hand pipeline"
+            )
+            print(
+                f"  {parse} page fetches for {decisions} decisions = "
+                f"{parse / decisions:.3f} per decision (target <= 1.05); "
+                f"{other} robots/listing requests = 1 per {n / other:.0f} pages (target >= 50)"
+            )
+            ok &= parse / decisions <= 1.05 and n / other >= 50
+        m.reset_log()
+        secs, s = run(m, tmp / "full4.sqlite")
+        total = s.requests["total"]
+        print(
+            f"\nno-change re-run: {secs:.2f} s, {total} requests = 1 per {n / total:.0f} pages "
+            f"(target >= 50), {s.requests.get('parse', 0)} page fetches"
+        )
+        ok &= n / total >= 50 and s.requests.get("parse", 0) == 0
+        for t in titles[:: max(1, n // 10)][:10]:
+            m.bump(t)
+        secs, s = run(m, tmp / "full4.sqlite")
+        print(
+            f"10 revisions changed: {secs:.2f} s, {s.requests['total']} requests, "
+            f"{s.requests.get('parse', 0)} page fetches, {s.updated} updated"
+        )
+        ok &= s.requests.get("parse", 0) == 10 == s.updated
+    with Mirror(folder, generator=False) as m:
+        secs, s = run(m, tmp / "fallback.sqlite")
+        other = s.requests["total"] - s.requests.get("parse", 0)
+        print(
+            f"wiki without the allpages generator: {secs:.2f} s, {other} robots/listing/info "
+            f"requests = 1 per {n / other:.0f} pages (list=allpages + prop=info in batches of 50)"
+        )
+    print("\ntargets:", "met" if ok else "NOT MET")
+    sys.exit(0 if ok else 1)
+
+
+def _articles(db: Path) -> int:
+    with Store(db) as store:
+        return store.page_counts()["article"]
+
+
+if __name__ == "__main__":
+    main()
