@@ -60,9 +60,25 @@ def is_placeholder(text: str) -> bool:
     return bool(_TEMPLATE_DEBRIS.search(t) or _PLACEHOLDER.match(t) or _TODO.match(t))
 
 
+# Wiki links an editor's typo left unrendered: "[[:Category:LAG Düsseldorf [Germany]|LAG
+# Düsseldorf [Germany]]]" -> its label; "[[ ZSPU.421.3.2019]]" -> "ZSPU.421.3.2019".
+_CATEGORY_TAG = re.compile(r"\[\[Category:[^\]]*\]\]", re.IGNORECASE)
+_RAW_WIKILINK = re.compile(r"\[\[:?(?:(?:(?!\]\]|\[\[)[^|{}])*\|)?((?:(?!\[\[)[^{}|])*?)\]\](?!\])")
+
+
+def unwiki(text: str) -> str:
+    """The label of an unrendered [[target|label]] wiki link (text without one is unchanged)."""
+    if "[[" not in text:
+        return text
+    # "[[Category:X]]" (no leading colon) files the page in a category and renders nothing.
+    text = _RAW_WIKILINK.sub(lambda m: m.group(1), _CATEGORY_TAG.sub("", text))
+    # "[[<bare link>] ZSPU.421.3.2019]": a mistyped external link around a value.
+    return text.strip().strip("[] ") if text.lstrip().startswith("[[") else text
+
+
 def nullify(text: str | None) -> str | None:
     """The cleaned value, or None for empty / n/a / None / Unknown / placeholders."""
-    t = clean(text)
+    t = clean(unwiki(text)) if text else ""
     if t.casefold() in NULL_VALUES or is_placeholder(t):
         return None
     return t

@@ -124,18 +124,24 @@ def _link(a: HtmlElement, wiki: str) -> tuple[str, str | None, bool]:
     if href:
         # Percent-encode non-ASCII, as browsers (and lxml's serialiser) do: one canonical form.
         href = quote(href.strip(), safe=_URL_SAFE)
-    return clean(a.text_content()), href, is_cat
+    # A bare external link renders as "[1]" (class "autonumber"): a counter, not a label.
+    label = "" if "autonumber" in (a.get("class") or "") else clean(a.text_content())
+    return label, href, is_cat
 
 
 def segments(cell: HtmlElement, wiki: str) -> list[Segment]:
-    """The <br>-separated (and list-item) pieces of a cell, empty ones dropped."""
+    """The <br>-separated (and list-item) pieces of a cell.
+
+    Empty pieces between <br>s are kept (the appeal cells are positional: `<br>case` has no
+    body); trailing empty pieces are dropped.
+    """
     segs: list[Segment] = []
     cur_text: list[str] = []
     cur_links: list[tuple[str, str | None, bool]] = []
 
-    def flush() -> None:
+    def flush(keep_empty: bool = False) -> None:
         t = clean("".join(cur_text))
-        if t or cur_links:
+        if t or cur_links or keep_empty:
             segs.append(Segment(t, list(cur_links)))
         cur_text.clear()
         cur_links.clear()
@@ -143,7 +149,7 @@ def segments(cell: HtmlElement, wiki: str) -> list[Segment]:
     def walk(el: HtmlElement) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag == "br":
-            flush()
+            flush(keep_empty=True)
         elif tag in ("li", "p", "div"):
             flush()
             if el.text:
@@ -152,8 +158,9 @@ def segments(cell: HtmlElement, wiki: str) -> list[Segment]:
                 walk(c)
             flush()
         elif tag == "a":
-            cur_links.append(_link(el, wiki))
-            cur_text.append(el.text_content())
+            link = _link(el, wiki)
+            cur_links.append(link)
+            cur_text.append(link[0])
         elif tag in ("style", "script") or not tag:
             pass
         else:
@@ -169,6 +176,8 @@ def segments(cell: HtmlElement, wiki: str) -> list[Segment]:
     for c in cell:
         walk(c)
     flush()
+    while segs and not segs[-1].text and not segs[-1].links:
+        segs.pop()
     return segs
 
 
@@ -244,14 +253,12 @@ def appeal_ref(cell: HtmlElement | None, wiki: str, *, has_status: bool) -> Appe
     # The body is the piece linking to a Category: page (GDPRhub's category per court/DPA).
     body_i = next((i for i, s in enumerate(segs) if any(c for _, _, c in s.links)), None)
     if body_i is None:
-        if has_status:
-            status_seg, rest = (segs[0], segs[1:]) if segs else (None, [])
-            body_seg = rest[0] if len(rest) >= 2 else None
-            case_segs = rest[1:] if body_seg is not None else rest
+        # Positional, except that a piece linking out (a court database) is a case number.
+        status_seg, rest = (segs[0], segs[1:]) if has_status and segs else (None, segs)
+        if rest and not _links_out(rest[0]):
+            body_seg, case_segs = rest[0], rest[1:]
         else:
-            status_seg = None
-            body_seg = segs[0] if segs else None
-            case_segs = segs[1:]
+            body_seg, case_segs = None, rest
     else:
         status_seg = segs[body_i - 1] if has_status and body_i >= 1 else None
         body_seg = segs[body_i]
@@ -271,6 +278,10 @@ def appeal_ref(cell: HtmlElement | None, wiki: str, *, has_status: bool) -> Appe
     if status is None and body is None and case is None and url is None:
         return None
     return AppealRef(status=status, body=body, case_number=case, url=url)
+
+
+def _links_out(seg: Segment) -> bool:
+    return any(href and not is_cat for _, href, is_cat in seg.links)
 
 
 def element(fragment: str) -> html.HtmlElement:

@@ -155,7 +155,7 @@ def split_sections(
 
 # Which record field a heading's section fills. Checked in order on the h3, then the h2.
 _FIELD_PATTERNS = (
-    ("facts", re.compile(r"^(?:facts?\b|background)")),
+    ("facts", re.compile(r"^(?:fact|background)")),  # also "Factsc", a typo on a real page
     ("dispute", re.compile(r"^(?:dispute|questions?\b|issues?\b|legal questions?)")),
     ("holding", re.compile(r"^(?:holdings?|content of the opinion)\b")),
     ("comment", re.compile(r"^(?:comments?|commentary|remarks?)$")),

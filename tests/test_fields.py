@@ -186,3 +186,20 @@ def test_parse_ecli(raw: str, ecli: str | None) -> None:
 )
 def test_gdpr_provisions(law: str, provisions: list[tuple[int, str]]) -> None:
     assert gdpr_provisions(law) == provisions
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        (
+            "[[:Category:LAG Düsseldorf [Germany]|LAG Düsseldorf [Germany]]]",
+            "LAG Düsseldorf [Germany]",
+        ),
+        ("[[A]] and [[B|b]]", "A and b"),
+        ("[[] ZSPU.421.3.2019]", "ZSPU.421.3.2019"),
+        ("[[:Category:|]] [[Category:]]", None),
+        ("[2021] EWHC 3164 (QB)", "[2021] EWHC 3164 (QB)"),
+    ],
+)
+def test_unrendered_wiki_links(raw: str, value: str | None) -> None:
+    assert nullify(raw) == value

@@ -1,0 +1,82 @@
+"""corpus.infobox: cells split into values, languages, sources and appeal steps."""
+
+from __future__ import annotations
+
+import pytest
+
+from corpus.infobox import appeal_ref, element, find_infobox, languages, sources, values
+from corpus.record import AppealRef
+
+WIKI = "https://gdprhub.eu"
+CAT = '<a href="/index.php?title=Category:{0}" title="Category:{0}">{0}</a>'
+
+
+def cell(inner: str):
+    return element(f"<table><tr><td>X:</td><td>{inner}</td></tr></table>").find(".//td[2]")
+
+
+def test_values_split_on_br_and_drop_nulls() -> None:
+    assert values(
+        cell("KMD A/S<br />Unknown<br/> <a href='https://x.example/'>Y  Ltd</a>"), WIKI
+    ) == [
+        "KMD A/S",
+        "Y Ltd",
+    ]
+
+
+def test_languages_dedupe() -> None:
+    html = CAT.format("German") + " " + CAT.format("German") + "<br />" + CAT.format("English")
+    assert languages(cell(html), WIKI) == ["German", "English"]
+
+
+def test_sources_absolute_urls_and_bare_links() -> None:
+    html = (
+        '<a class="external text" href="/images/a/ab/Decisión.pdf">DPA (in ES)</a><br />'
+        '<a class="external autonumber" href="https://x.example/d">[1]</a><br />Not online'
+    )
+    assert [(s.name, s.url) for s in sources(cell(html), WIKI)] == [
+        ("DPA (in ES)", "https://gdprhub.eu/images/a/ab/Decisi%C3%B3n.pdf"),
+        ("https://x.example/d", "https://x.example/d"),
+        ("Not online", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("inner", "has_status", "ref"),
+    [
+        ("n/a", True, None),
+        ("Unknown<br />", True, None),
+        ("Not appealed<br />", True, AppealRef(status="Not appealed")),
+        (
+            "Reversed<br />" + CAT.format("VwGH (Austria)") + '<br /><a class="external text" '
+            'href="https://ris.example/1">Ro 2021/04/0010</a>',
+            True,
+            AppealRef("Reversed", "VwGH (Austria)", "Ro 2021/04/0010", "https://ris.example/1"),
+        ),
+        (
+            'Appealed - Overturned<br /><a class="external text" href="https://a.example/">RR/1</a>',
+            True,
+            AppealRef("Appealed - Overturned", None, "RR/1", "https://a.example/"),
+        ),
+        (
+            CAT.format("DSB (Austria)") + "<br />DSB-D213.1020",
+            False,
+            AppealRef(None, "DSB (Austria)", "DSB-D213.1020"),
+        ),
+        ("<br />I AZR 253/20 (A)", False, AppealRef(case_number="I AZR 253/20 (A)")),
+        (CAT.format("DSB (Austria)") + "<br />unknown", False, AppealRef(body="DSB (Austria)")),
+    ],
+)
+def test_appeal_ref(inner: str, has_status: bool, ref: AppealRef | None) -> None:
+    assert appeal_ref(cell(inner), WIKI, has_status=has_status) == ref
+
+
+def test_find_infobox_needs_decision_labels() -> None:
+    other = element('<table class="wikitable"><tr><td>Type:</td><td>x</td></tr></table>')
+    assert find_infobox(other) is None
+    box = element(
+        '<table class="wikitable"><tr><td>Key</td><td>v</td></tr></table>'
+        '<table class="wikitable"><tr><td>Authority:</td><td>DPA</td></tr></table>'
+    )
+    found = find_infobox(box)
+    assert found is not None and list(found[1]) == ["Authority"]
