@@ -86,22 +86,54 @@ def nullify(text: str | None) -> str | None:
 
 # Dates as GDPRhub shows them: "13.02.2020" (the template's DD.MM.YYYY); also tolerated:
 # "13/02/2020", "13-02-2020", "2020-02-13", "3.2.2020".
-_DMY = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})\.?$")
+_DMY = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})\.?$")
 _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+# "10 December 2020", "13. März 2025" - written out by some editors.
+_D_MONTH_Y = re.compile(r"^(\d{1,2})\.?\s*([^\W\d_]+)\.?,?\s*(\d{4})$")
+_MONTHS = {
+    name: i
+    for i, names in enumerate(
+        [
+            ("january", "jan", "januar", "jänner", "janvier", "enero", "gennaio", "januari"),
+            ("february", "feb", "februar", "février", "febrero", "febbraio", "februari"),
+            ("march", "mar", "märz", "mars", "marzo", "maart"),
+            ("april", "apr", "avril", "abril", "aprile"),
+            ("may", "mai", "mayo", "maggio", "mei"),
+            ("june", "jun", "juni", "juin", "junio", "giugno"),
+            ("july", "jul", "juli", "juillet", "julio", "luglio"),
+            ("august", "aug", "août", "agosto", "augustus"),
+            ("september", "sep", "sept", "septembre", "septiembre", "settembre"),
+            ("october", "oct", "oktober", "octobre", "octubre", "ottobre"),
+            ("november", "nov", "novembre", "noviembre"),
+            ("december", "dec", "dezember", "décembre", "diciembre", "dicembre"),
+        ],
+        start=1,
+    )
+    for name in names
+}
 
 
 def parse_date(text: str | None) -> str | None:
-    """ISO YYYY-MM-DD from DD.MM.YYYY (or ISO) text; None when absent or not a real date."""
+    """ISO YYYY-MM-DD from DD.MM.YYYY (or ISO) text; None when absent or not a real date.
+
+    Two-digit years are 20YY (GDPRhub covers decisions since 2018); written-out months
+    ("10 December 2020") are read in English and a few other EU languages.
+    """
     t = nullify(text)
     if t is None:
         return None
-    t = t.replace(" ", "")
-    if m := _DMY.match(t):
-        d, mo, y = (int(g) for g in m.groups())
-    elif m := _YMD.match(t):
-        y, mo, d = (int(g) for g in m.groups())
+    if m := _D_MONTH_Y.match(t):
+        mo = _MONTHS.get(m.group(2).casefold(), 0)
+        d, y = int(m.group(1)), int(m.group(3))
     else:
-        return None
+        t = t.replace(" ", "")
+        if m := _DMY.match(t):
+            d, mo, y = (int(g) for g in m.groups())
+            y += 2000 if y < 100 else 0
+        elif m := _YMD.match(t):
+            y, mo, d = (int(g) for g in m.groups())
+        else:
+            return None
     try:
         return date(y, mo, d).isoformat()
     except ValueError:
