@@ -333,17 +333,20 @@ def _article(root: HtmlElement, meta: PageMeta, number: int, url: str) -> Articl
                 parent.remove(table)
             break
     sections.strip_debris(root)
-    text = commentary = None
+    legal: list[str] = []
+    notes: list[str] = []
     for path, blocks in sections.split_sections(list(root)):
         top = path[0].casefold() if path else ""
         if top == "legal text":
-            blocks = [b for b in blocks if b.tag != "center"]
-            text = _append(text, sections.join(sections.paragraphs(blocks)))
+            legal.extend(sections.paragraphs(blocks))
         elif top == "commentary":
-            paras = sections.paragraphs(blocks)
-            if len(path) > 1:
-                paras = [path[1], *paras]
-            commentary = _append(commentary, sections.join(paras))
+            notes.extend([path[1]] if len(path) > 1 else [])
+            notes.extend(sections.paragraphs(blocks))
+    # The legal text opens with its title line, "Article 87 - Processing of the national ...".
+    if legal and (m := _ARTICLE_HEADING.match(legal[0])) and int(m.group(1)) == number:
+        heading = heading or clean(m.group(2))
+        legal = legal[1:]
+    text, commentary = sections.join(legal), sections.join(notes)
     return ArticlePage(
         title=meta.title,
         url=url,
