@@ -66,9 +66,10 @@ def test_segment_kinds() -> None:
         ("field", "year:2021..2023"),
         ("field", "fine:>10000"),
     ]
-    assert kinds("Art. 6(1)(f) § 4 artículo 17 DSGVO RGPD overvåg* -samtykke 2019-431-0036") == [
+    assert kinds("Art. 6(1)(f) § 26 artículo 17 DSGVO RGPD overvåg* -samtykke 2019-431-0036") == [
         ("article", "Art. 6(1)(f)"),
-        ("article", "§ 4"),
+        ("number", "§"),
+        ("number", "26"),
         ("article", "artículo 17"),
         ("gdpr", "DSGVO"),
         ("gdpr", "RGPD"),

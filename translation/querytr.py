@@ -18,10 +18,11 @@ from translation.engine import Engine
 
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
 
-# "article" in the EU's languages, with common abbreviations: art, art., artt., §.
+# "article" in the EU's languages, with common abbreviations: art, art., artt. (Not "§", which
+# cites national laws: "§ 26 BDSG" is kept as typed.)
 _ARTICLE_WORDS = (
     r"art(?:icles?|ikel|ikla|ikkel|ículos?|icolo|icoli|igos?|ykuł|ykułu|ykuły|iculul|ikulu"
-    r"|ikuls|ikolas|iklis|\.|t\.)?|článek|článku|člen|člena|cikk|άρθρο|pants|straipsnis|§"
+    r"|ikuls|ikolas|iklis|\.|t\.)?|článek|článku|člen|člena|cikk|άρθρο|pants|straipsnis"
 )
 # Local names of the GDPR, mapped to the name the English summaries use.
 GDPR_NAMES = {"gdpr", "dsgvo", "ds-gvo", "rgpd", "avg", "rodo", "gdpr-verordnung"}
@@ -44,7 +45,7 @@ _TOKEN = re.compile(
 @dataclass
 class Segment:
     """One piece of a query: kind is ws, paren, field, article, phrase, quote, prefix, op,
-    number, wildcard, gdpr or word."""
+    number (also case numbers and symbols), wildcard, gdpr or word."""
 
     kind: str
     text: str
@@ -67,8 +68,8 @@ def segment(query: str) -> list[Segment]:
                 kind = "gdpr"
             elif "*" in text or "?" in text:
                 kind = "wildcard"
-            elif re.search(r"\d", text):
-                kind = "number"
+            elif re.search(r"\d", text) or not re.search(r"[^\W\d_]", text):
+                kind = "number"  # numbers, case numbers, and symbols such as § or &
         out.append(Segment(kind, text))
     return out
 
