@@ -136,7 +136,9 @@ class MediaWikiSource:
         base = self.canonical or self.wiki_url
         if not url or urlsplit(url).hostname != urlsplit(base).hostname:
             url = page_url(title, base)
-        return PageMeta(title, page_id or info.page_id, revision, categories, url)
+        return PageMeta(
+            title, page_id or info.page_id, revision or info.revision_id, categories, url
+        )
 
     # -- the run ----------------------------------------------------------------------------
     def run(

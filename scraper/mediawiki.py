@@ -34,6 +34,9 @@ _CHALLENGES = (
     ("challenge-platform", "Cloudflare"),
     ("cf_chl_opt", "Cloudflare"),
     ("ddos-guard", "DDoS-Guard"),
+    ("proof-of-work", "proof-of-work"),
+    ("checking your browser", "browser check"),
+    ("captcha", "CAPTCHA"),
 )
 # API error codes that mean "try again later" rather than "this request is wrong".
 _TRANSIENT_CODES = {"maxlag", "ratelimited", "readonly", "internal_api_error_DBQueryError"}
@@ -138,18 +141,22 @@ class MediaWikiClient:
             "generator": "allpages",
             "gapnamespace": namespace,
             "gapfilterredir": "nonredirects",
-            "gaplimit": "max",
+            "gaplimit": 500,  # the most a client without apihighlimits may ask
             "prop": "info",
             "inprop": "url",
         }
-        first = True
-        for data in self._continued(params, "listing"):
-            pages = _pages(data)
-            if first and not pages and "error" not in data:
-                yield from self._iter_pages_by_list(namespace)
-                return
-            first = False
-            yield from sorted(pages, key=lambda p: p.title.replace(" ", "_").encode())
+        batches = self._continued(params, "listing")
+        try:
+            first = next(batches)
+        except ApiError:  # e.g. "unknown generator": an older wiki or a simpler stand-in
+            first = {}
+        pages = _pages(first)
+        if not pages:
+            yield from self._iter_pages_by_list(namespace)
+            return
+        yield from _in_order(pages)
+        for data in batches:
+            yield from _in_order(_pages(data))
 
     def _iter_pages_by_list(self, namespace: int) -> Iterator[PageInfo]:
         params: dict[str, Any] = {
@@ -157,7 +164,7 @@ class MediaWikiClient:
             "list": "allpages",
             "apnamespace": namespace,
             "apfilterredir": "nonredirects",
-            "aplimit": "max",
+            "aplimit": 500,
         }
         for data in self._continued(params, "listing"):
             titles = [p["title"] for p in data.get("query", {}).get("allpages", [])]
@@ -185,13 +192,13 @@ class MediaWikiClient:
         text = p.get("text")
         if isinstance(text, dict):  # formatversion 1: {"*": html}
             text = text.get("*")
-        if not isinstance(text, str) or not isinstance(p.get("revid"), int):
-            raise Transient(f"action=parse for {title!r} answered without text or revid")
+        if not isinstance(text, str):
+            raise Transient(f"action=parse for {title!r} answered without the page's text")
         cats = [_category(c) for c in p.get("categories") or []]
         return Rendered(
             title=str(p.get("title") or title),
             page_id=int(p.get("pageid") or 0),
-            revision_id=int(p["revid"]),
+            revision_id=int(p.get("revid") or 0),  # 0: not given; the listing's is used
             html=text,
             categories=[c for c in cats if c],
             displaytitle=p.get("displaytitle"),
@@ -257,7 +264,10 @@ class MediaWikiClient:
                         f"the wiki answered with a bot-challenge page ({who}) instead of JSON;"
                         " gdprkb does not solve challenges"
                     ) from None
-            what = "HTML" if body.lstrip().startswith("<") else "invalid or cut-off JSON"
+            html = body.lstrip()[:1] == "<"
+            what = (
+                "an HTML page (an error or challenge page?)" if html else "invalid or cut-off JSON"
+            )
             if resp.status_code >= 400:
                 raise WikiError(f"HTTP {resp.status_code} from {resp.url} ({what})") from None
             raise Transient(
@@ -296,6 +306,11 @@ class MediaWikiClient:
     def _count(self, kind: str) -> None:
         with self._count_lock:
             self.requests[kind] += 1
+
+
+def _in_order(pages: list[PageInfo]) -> list[PageInfo]:
+    """A generator's pages come keyed by id; list them in allpages (title) order."""
+    return sorted(pages, key=lambda p: p.title.replace(" ", "_").encode())
 
 
 def _pages(data: dict[str, Any]) -> list[PageInfo]:

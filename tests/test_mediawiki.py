@@ -203,3 +203,25 @@ def test_a_plain_http_error_is_not_retried(mirror: Mirror) -> None:
 def test_a_bad_wiki_url_is_refused() -> None:
     with pytest.raises(ValueError, match="not an http"):
         Politeness("gdprhub.eu")
+
+
+def test_a_wiki_refusing_the_generator_is_listed_the_long_way(sample_subset: Path) -> None:
+    class NoGenerator(Mirror):
+        def api(self, q: dict[str, str]) -> dict:
+            if "generator" in q:
+                return {"error": {"code": "badvalue", "info": "Unrecognized generator."}}
+            return super().api(q)
+
+    with NoGenerator(sample_subset) as m:
+        pages = list(client(m).iter_pages())
+    assert [p.title for p in pages] == m.titles()
+    assert m.count(list="allpages") == 1
+
+
+def test_a_crashing_server_is_a_retried_connection_problem(sample_subset: Path) -> None:
+    class Crashing(Mirror):
+        def api(self, q: dict[str, str]) -> dict:
+            raise RuntimeError  # the handler dies: the client sees a dropped connection
+
+    with Crashing(sample_subset) as m, pytest.raises(Transient, match="connection problem"):
+        client(m).parse("X")
