@@ -115,6 +115,8 @@ def _fields(name: str | None) -> list[str]:
 
 def _text(text: str, fields: Iterable[str], ctx: Context) -> wq.Query | None:
     """A word or phrase in any of `fields`, each weighted by its BM25F boost."""
+    if not ctx.analyze("title", text) and not re.search(r"\d", text):
+        return None  # a stop word ("the", "of"): it must not be required in case numbers
     per_field: list[wq.Query] = []
     for name in fields:
         terms = ctx.analyze(name, text)

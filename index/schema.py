@@ -16,6 +16,7 @@ from whoosh.analysis import (
     RegexTokenizer,
     StemFilter,
     StopFilter,
+    StripFilter,
 )
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
@@ -23,7 +24,7 @@ from whoosh.support.charset import accent_map
 from corpus.record import CaseRecord
 
 # Bump when fields or analysis change: `gdprkb index` then rebuilds from scratch.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 3
 
 # Text fields in the order a snippet prefers them (summary first, long translation last),
 # with the BM25F weight each gets at query time.
@@ -49,7 +50,8 @@ SNIPPET_FIELDS = (
     "parties",
 )
 
-# Facet name -> index field. Multi-valued facets are comma-separated KEYWORD fields.
+# Facet name -> index field. Multi-valued facets are KEYWORD fields of tab-separated values
+# (values may hold commas: "Catalan, Valencian").
 FACETS: dict[str, str] = {
     "kind": "kind",
     "authority": "authority",
@@ -86,11 +88,16 @@ EUR_RATES: dict[str, float] = {
 }
 
 
+WORDS = r"\w+"
+
+
 def text_analyzer() -> Analyzer:
     """English words: lowercase, fold diacritics, drop stop words, Porter-stem."""
-    # minsize=1 keeps the letters and digits of provisions such as "5(1)(f)".
+    # Plain \w+ words, so "banderacatalana" finds "banderacatalana.cat" and "uodo" finds
+    # "uodo.gov.pl" (Whoosh's default keeps dotted words whole). minsize=1 keeps the letters
+    # and digits of provisions such as "5(1)(f)".
     return (
-        RegexTokenizer()
+        RegexTokenizer(WORDS)
         | LowercaseFilter()
         | CharsetFilter(accent_map)
         | StopFilter(minsize=1)
@@ -100,13 +107,14 @@ def text_analyzer() -> Analyzer:
 
 def code_analyzer() -> Analyzer:
     """Case numbers and names: lowercase and fold diacritics, no stemming or stop words."""
-    return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
+    return RegexTokenizer(WORDS) | LowercaseFilter() | CharsetFilter(accent_map)
 
 
 def build_schema() -> Schema:
     """The index schema (see the module docstring)."""
     text = text_analyzer()
     code = code_analyzer()
+    multi: Analyzer = RegexTokenizer(r"[^\t]+") | StripFilter()
     fields: dict[str, object] = {
         "page_id": ID(stored=True, unique=True),
         "pid": NUMERIC(int, bits=64, sortable=True, default=-1),
@@ -114,14 +122,14 @@ def build_schema() -> Schema:
         "date_n": NUMERIC(int, sortable=True, default=0),
         "fine_eur": NUMERIC(float, sortable=True, default=-1.0),
         "display": STORED(),
-        "provision_tree": KEYWORD(commas=True),
+        "provision_tree": KEYWORD(analyzer=multi),
     }
     # Field weights apply at query time (index/compile.py), so changing them needs no rebuild.
     for name in TEXT_FIELDS:
         analyzer = code if name == "case_number" else text
         fields[name] = TEXT(analyzer=analyzer, stored=True)
     for field in FACETS.values():
-        fields[field] = KEYWORD(commas=True) if field in MULTI_VALUED else ID()
+        fields[field] = KEYWORD(analyzer=multi) if field in MULTI_VALUED else ID()
     return Schema(**fields)  # type: ignore[arg-type]
 
 
@@ -211,7 +219,7 @@ def to_document(case: CaseRecord) -> dict[str, object]:
         "title": case.title,
         "case_number": "\n".join(x for x in (case.case_number, case.ecli) if x),
         "parties": "\n".join(case.parties),
-        "provision_tree": ",".join(
+        "provision_tree": "\t".join(
             sorted(
                 {a.lower() for p in case.gdpr_provisions for a in provision_ancestors(p)}
                 | {str(a) for a in case.gdpr_articles}
@@ -228,5 +236,5 @@ def to_document(case: CaseRecord) -> dict[str, object]:
     for name, field in FACETS.items():
         values = facets[name]
         if values:
-            doc[field] = ",".join(values) if field in MULTI_VALUED else values[0]
+            doc[field] = "\t".join(values) if field in MULTI_VALUED else values[0]
     return {k: v for k, v in doc.items() if v not in ("", None)}

@@ -20,6 +20,8 @@ from index.compile import FOLD_TABLE
 from index.schema import SNIPPET_FIELDS, TEXT_FIELDS
 
 SNIPPET_CHARS = 240
+# Fields analysed like the snippet sections (case numbers are neither stemmed nor stopped).
+STEMMED = frozenset(TEXT_FIELDS) - {"case_number"}
 _ONE_CHAR_FOLD = {k: v for k, v in FOLD_TABLE.items() if len(v) == 1}
 _WORD = re.compile(r"\w+")
 
@@ -31,9 +33,9 @@ def query_terms(q: wq.Query) -> set[str]:
     def walk(node: wq.Query) -> None:
         if isinstance(node, wq.Not):
             return
-        if isinstance(node, wq.Term) and node.fieldname in TEXT_FIELDS:
+        if isinstance(node, wq.Term) and node.fieldname in STEMMED:
             found.add(str(node.text))
-        elif isinstance(node, wq.Phrase) and node.fieldname in TEXT_FIELDS:
+        elif isinstance(node, wq.Phrase) and node.fieldname in STEMMED:
             found.update(str(w) for w in node.words)
         for child in node.children():
             walk(child)

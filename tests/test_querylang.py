@@ -1,0 +1,153 @@
+"""The query language parser: every construct, and repairs of malformed input (no index)."""
+
+from __future__ import annotations
+
+import pytest
+
+from index import querylang as ql
+from index.querylang import All, And, FieldValue, Not, Or, Phrase, Word, parse_query, render
+
+
+def node(text: str) -> ql.Node:
+    parsed = parse_query(text)
+    assert parsed.warnings == [], parsed.warnings
+    return parsed.node
+
+
+def test_words_are_an_implicit_and() -> None:
+    assert node("video surveillance employee") == And(
+        (Word("video"), Word("surveillance"), Word("employee")), implicit=True
+    )
+
+
+def test_phrase_and_word() -> None:
+    assert node('"legitimate interest" cookies') == And(
+        (Phrase("legitimate interest"), Word("cookies"))
+    )
+
+
+def test_or_binds_tighter_than_and() -> None:
+    assert node("cookies consent OR banner") == And(
+        (Word("cookies"), Or((Word("consent"), Word("banner"))))
+    )
+
+
+def test_explicit_and_is_not_implicit() -> None:
+    n = node("cookies AND consent")
+    assert isinstance(n, And) and not n.implicit
+
+
+def test_not_and_minus() -> None:
+    assert node("cookies NOT banner") == And((Word("cookies"), Not(Word("banner"))))
+    assert node("cookies -banner") == node("cookies NOT banner")
+
+
+def test_parentheses_group() -> None:
+    assert node("(cookies OR tracking) AND consent") == And(
+        (Or((Word("cookies"), Word("tracking"))), Word("consent")), implicit=False
+    )
+
+
+def test_lowercase_operators_are_words() -> None:
+    assert node("cookies or consent") == And((Word("cookies"), Word("or"), Word("consent")))
+
+
+@pytest.mark.parametrize(
+    ("text", "field", "value"),
+    [
+        ("authority:aepd", "authority", "aepd"),
+        ('authority:"AEPD (Spain)"', "authority", "AEPD (Spain)"),
+        ("country:spain", "jurisdiction", "spain"),
+        ("jurisdiction:Spain", "jurisdiction", "Spain"),
+        ("article:32", "article", "32"),
+        ("article:5(1)(f)", "article", "5(1)(f)"),
+        ("outcome:upheld", "outcome", "upheld"),
+        ("type:complaint", "type", "complaint"),
+        ("year:2021..2023", "year", "2021..2023"),
+        ("fine:>10000", "fine", ">10000"),
+        ("kind:court", "kind", "court"),
+        ("lang:es", "language", "es"),
+        ("date:2021-01..2021-06", "date", "2021-01..2021-06"),
+    ],
+)
+def test_field_values(text: str, field: str, value: str) -> None:
+    assert node(text) == FieldValue(field, value)
+
+
+def test_provision_parentheses_inside_a_group() -> None:
+    assert node("(article:5(1)(f) OR article:6) kind:court") == And(
+        (
+            Or((FieldValue("article", "5(1)(f)"), FieldValue("article", "6"))),
+            FieldValue("kind", "court"),
+        )
+    )
+
+
+def test_text_fields_take_words_and_phrases() -> None:
+    assert node('title:"data breach"') == Phrase("data breach", "title")
+    assert node("facts:camera") == Word("camera", field="facts")
+    assert node("summary:surveil*") == Word("surveil", prefix=True, field="summary")
+
+
+def test_prefix_wildcard() -> None:
+    assert node("surveil*") == Word("surveil", prefix=True)
+
+
+def test_ecli_searches_the_case_number_field() -> None:
+    assert node("ECLI:NL:RVS:2021:123") == Word("NL:RVS:2021:123", field="case_number")
+
+
+def test_glued_parentheses_stay_in_the_word() -> None:
+    assert node("5(1)(f) breach") == And((Word("5(1)(f)"), Word("breach")))
+
+
+@pytest.mark.parametrize("text", ["", "   ", "*", "()"])
+def test_empty_query_browses_everything(text: str) -> None:
+    parsed = parse_query(text)
+    assert parsed.node == All() and parsed.browse
+
+
+# -- repairs: a clear warning and a sensible reading, never an exception --------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "reading", "warning"),
+    [
+        ('"video surveillance', "video AND surveillance", "Unbalanced quote"),
+        ("foo:bar cookies", "foo AND bar AND cookies", 'Unknown field "foo:"'),
+        ("(cookies OR consent", "cookies OR consent", 'Missing ")"'),
+        ("cookies) consent", "cookies AND consent", 'Unmatched ")"'),
+        ("cookies AND", "cookies", '"AND" needs something'),
+        ("OR cookies", "cookies", '"OR" needs something'),
+        ("cookies NOT", "cookies", '"NOT" needs something'),
+        ("*veillance", "veillance", "Leading wildcards"),
+        ("s*", "s", "too short for a wildcard"),
+        ("sur*ance", '"sur ance"', 'Only a trailing "*"'),
+        ("authority:", "*", "has no value"),
+    ],
+)
+def test_repairs(text: str, reading: str, warning: str) -> None:
+    parsed = parse_query(text)
+    assert render(parsed.node) == reading
+    assert any(warning in w for w in parsed.warnings), parsed.warnings
+
+
+def test_too_many_clauses_are_capped() -> None:
+    parsed = parse_query(" OR ".join(f"w{i}" for i in range(500)))
+    assert isinstance(parsed.node, Or) and len(parsed.node.items) == ql.MAX_CLAUSES
+    assert any("Query too long" in w for w in parsed.warnings)
+
+
+def test_render_round_trips() -> None:
+    text = '(cookies OR tracking) AND "legitimate interest" AND NOT banner AND country:spain'
+    assert render(node(text)) == text
+    assert render(node(render(node(text)))) == text
+
+
+def test_loose_render_ors_plain_words_but_keeps_filters() -> None:
+    n = node("cookies banner country:spain")
+    assert render(n, loose=True) == "(cookies OR banner) AND country:spain"
+
+
+def test_decomposed_accents_are_composed() -> None:
+    assert node("Perso\u0301nuvernd") == Word("Persónuvernd")
