@@ -179,3 +179,26 @@ def test_translation_makes_no_network_connection(home: Path, tmp_path: Path) -> 
     )
     assert run.stdout.split() == ["True", "0"], run.stderr[-2000:]
     assert list(user_home.iterdir()) == []
+
+
+def test_a_package_bundling_stanza_like_real_ones_translates_offline(
+    tmp_path: Path, tiny_argos_models: dict[str, Path]
+) -> None:
+    """Real packages ship `stanza/` instead of `spacy/`: sentences are then split by the blank
+    spaCy pipeline gdprkb keeps in argostranslate's cache, never by a downloaded model."""
+    import zipfile
+
+    real_like = tmp_path / "translate-da_en-1_9.argosmodel"
+    with (
+        zipfile.ZipFile(tiny_argos_models["da_en"]) as src,
+        zipfile.ZipFile(real_like, "w") as dst,
+    ):
+        for item in src.infolist():
+            if "/spacy/" in item.filename:
+                continue
+            dst.writestr(item.filename.replace("tiny-da_en", "translate-da_en-1_9"), src.read(item))
+        dst.writestr("translate-da_en-1_9/stanza/da/tokenize/ddt.pt", b"not a real stanza model")
+    pair = install_package(real_like, tmp_path / "argos")
+    assert (pair.path / "stanza").is_dir() and not (pair.path / "spacy").exists()
+    out = Engine(tmp_path / "argos").translate("kamera. samtykke! bøde", "da", "en")
+    assert out.strip()
