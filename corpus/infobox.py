@@ -121,7 +121,7 @@ def _link(a: HtmlElement, wiki: str) -> tuple[str, str | None, bool]:
     title = a.get("title") or ""
     is_cat = title.startswith("Category:") or "title=Category:" in (href or "")
     href = _absolute(href, wiki)
-    if href:
+    if href and not (href.isascii() and " " not in href):
         # Percent-encode non-ASCII, as browsers (and lxml's serialiser) do: one canonical form.
         href = quote(href.strip(), safe=_URL_SAFE)
     # A bare external link renders as "[1]" (class "autonumber"): a counter, not a label.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from lxml import html
+from lxml import etree, html
 from lxml.html import HtmlElement
 
 from corpus.fields import clean, is_placeholder, strip_invisible
@@ -24,6 +24,8 @@ DEBRIS_XPATH = (
     " | .//*[contains(@class,'printfooter')] | .//*[contains(@class,'catlinks')]"
     " | .//comment()"
 )
+
+_DEBRIS = etree.XPath(DEBRIS_XPATH)
 
 _BLOCK = frozenset(
     {"p", "div", "li", "dd", "dt", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table"}
@@ -62,7 +64,10 @@ _MT_MISSING = re.compile(
 
 def strip_debris(root: html.HtmlElement) -> None:
     """Remove non-content elements in place, keeping their tail text."""
-    for el in root.xpath(DEBRIS_XPATH):
+    found = _DEBRIS(root)
+    for el in found if isinstance(found, list) else []:
+        if not isinstance(el, etree._Element):
+            continue
         parent = el.getparent()
         if parent is None:
             continue
