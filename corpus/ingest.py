@@ -192,7 +192,7 @@ def _ingest_one(
         if store.is_current(meta, raw):
             # The very same page, already parsed by this parser: skip the parse entirely.
             result.unchanged += 1
-            store.clear_failure(item.name)
+            _clear(store, item.name)
             return
         # zlib releases the GIL: compress on the other core while this one parses.
         compressed = pool.submit(compress_raw, raw)
@@ -204,8 +204,13 @@ def _ingest_one(
         _fail(store, result, item.name, f"parser error: {type(e).__name__}: {e}")
         return
     outcome = store.put(page, raw, meta, compressed=compressed.result())
-    store.clear_failure(item.name)
+    _clear(store, item.name)
     _tally(result, page, outcome)
+
+
+def _clear(store: Store, name: str) -> None:
+    if store.has_failures:  # skip a DELETE per page in the usual case of no failures
+        store.clear_failure(name)
 
 
 def _fail(store: Store, result: IngestResult, name: str, reason: str) -> None:
