@@ -94,9 +94,12 @@ def test_filter_narrows_results_keeps_other_countries_and_goes_in_the_url(
     narrowed = index.search(QUERY, filters={"jurisdiction": ["Spain"]})
     assert total_shown(at) == narrowed.total > 0
     assert at.query_params["jurisdiction"] == "Spain"
-    # The selected facet still lists the other countries, so a second one can be added.
+    # The selected facet still lists the other countries with their counts for the query,
+    # so a second one can be added.
+    unfiltered = {v.value: v.count for v in index.search(QUERY).facets["jurisdiction"]}
     options = at.sidebar.multiselect(key="w_f_jurisdiction").options
-    assert len(options) > 1
+    assert options[0] == f"Spain ({unfiltered['Spain']})"
+    assert set(options) == {f"{k} ({n})" for k, n in unfiltered.items()}
     at.selectbox(key="w_sort").set_value("date").run()
     assert at.query_params["sort"] == "date"
     dates = [
@@ -279,3 +282,68 @@ def test_corpus_without_index_says_how_to_build_it(
     at = run_app(q="consent")
     assert any("run `gdprkb index` first" in e.value for e in at.error)
     assert any(f"gdprkb --home {tmp_path} index" in c.value for c in at.caption)
+
+
+@pytest.fixture
+def writable_home(sample_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
+    """A copy of the sample home that a test may change (corpus and index)."""
+    import shutil
+
+    home = Home(tmp_path)
+    shutil.copy(Home(sample_home).db, home.db)
+    shutil.copytree(Home(sample_home).index_dir, home.index_dir)
+    monkeypatch.setenv("GDPRKB_HOME", str(tmp_path))
+    return home
+
+
+def test_search_goes_on_while_gdprkb_index_holds_the_writer(writable_home: Home) -> None:
+    from whoosh import index as whoosh_index
+
+    at = run_app(q="bitcoin")
+    assert total_shown(at) > 0
+    # `gdprkb index` holds the writer lock mid-update: searching goes on meanwhile.
+    writer = whoosh_index.open_dir(str(writable_home.index_dir)).writer()
+    try:
+        at.text_input(key="w_q").input("development server").run()
+        assert not at.exception and not at.error
+        assert total_shown(at) > 0
+    finally:
+        writer.cancel()
+
+
+def test_an_incremental_index_update_shows_in_the_open_app(writable_home: Home) -> None:
+    import dataclasses
+
+    from corpus.record import PageMeta
+    from index.build import update_index
+
+    at = run_app(q="bitcoin")
+    before = total_shown(at)
+    # A changed case, re-indexed incrementally, is found by its new text in the same session.
+    with Store(writable_home.db) as store:
+        case = store.get_case(2146)
+        assert case is not None
+        changed = dataclasses.replace(
+            case, revision_id=case.revision_id + 1, facts="A zyxwquantum test of updates."
+        )
+        meta = PageMeta(case.title, case.page_id, changed.revision_id, case.categories, case.url)
+        store.put(changed, b"<html>changed</html>", meta)
+        update_index(store, writable_home.index_dir, progress=False)
+    at.text_input(key="w_q").input("zyxwquantum").run()
+    assert not at.exception and not at.error, at.error[0].value
+    assert total_shown(at) == 1 and open_buttons(at) == [2146]
+    at.text_input(key="w_q").input("bitcoin").run()
+    assert total_shown(at) == before
+
+
+def test_a_broken_index_gives_a_message_not_a_traceback(
+    sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    shutil.copy(sample_db, tmp_path / "corpus.sqlite")
+    (tmp_path / "index").mkdir()
+    (tmp_path / "index" / "_MAIN_1.toc").write_bytes(b"\x00not a whoosh table of contents")
+    monkeypatch.setenv("GDPRKB_HOME", str(tmp_path))
+    at = run_app(q="consent")
+    assert at.error and "index" in at.error[0].value

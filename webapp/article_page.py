@@ -16,7 +16,7 @@ from webapp.text import md_escape, md_link, paragraphs
 _PICK = "w_article"
 
 
-def _pick(numbers: list[int], headings: dict[int, str]) -> None:
+def _pick() -> None:
     number = st.session_state.get(_PICK)
     if number is not None and number != nav.current().article:
         nav.set_view(nav.current().with_(article=int(number), page=1))
@@ -36,7 +36,6 @@ def render(home: Home, view: View) -> View:
         key=_PICK,
         format_func=lambda n: f"Article {n} GDPR" + (f" – {headings[n]}" if n in headings else ""),
         on_change=_pick,
-        args=(numbers, headings),
     )
     article = backend.get_article(home, number)
     if article is None:

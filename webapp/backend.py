@@ -222,7 +222,8 @@ def search(home: Home, view: View, *, query: str, fixed: dict[str, list[str]]) -
             if name in fixed:
                 continue
             others = {k: v for k, v in filters.items() if k != name}
-            alt = ix.search(query, filters=others, sort=view.sort, page_size=1)
+            # Counts don't depend on the order; "date" collects every match without ranking.
+            alt = ix.search(query, filters=others, sort="date", page_size=1)
             facets[name] = [(v.value, v.count) for v in alt.facets.get(name, [])]
     except SearchUnavailable as err:
         cases = store(home).count_cases()

@@ -7,6 +7,11 @@ import streamlit as st
 from webapp import article_page, backend, case_page, nav, results, search_page
 
 DEFAULT_ARTICLE = 5
+# Our own styling (no scraped text): larger card titles, less empty space above the page.
+_CSS = """<style>
+[class*="st-key-open_"] button p { font-size: 1.12rem; text-align: left; }
+.block-container { padding-top: 2.5rem; }
+</style>"""
 
 
 def _go_search() -> None:
@@ -21,6 +26,7 @@ def _go_articles() -> None:
 def run() -> None:
     """Render one run of the app for the current session."""
     st.set_page_config(page_title="gdprkb: GDPR decisions", page_icon="⚖️", layout="wide")
+    st.html(_CSS)
     home = backend.resolve_home()
     view = nav.current()
     sb = st.sidebar
@@ -41,7 +47,10 @@ def run() -> None:
         type="primary" if view.route == "article" else "secondary",
         key="nav_articles",
     )
-    if not backend.has_corpus(home) or backend.store(home).count_cases() == 0:
+    cases = backend.store(home).count_cases() if backend.has_corpus(home) else 0
+    if cases:
+        sb.caption(f"{cases:,} decisions in the corpus")
+    if not cases:
         st.title("gdprkb", anchor=False)
         st.markdown(results.EMPTY_CORPUS.format(home=home.root))
         nav.sync_url()
