@@ -110,7 +110,8 @@ def mirror(
     seed: Annotated[int, typer.Option(help="Seed of the fault draw (same seed, same faults).")] = 0,
 ) -> None:
     """Serve a folder of saved pages as a MediaWiki (api.php, index.php, robots.txt) locally."""
-    from scraper.mirror import FAULT_KINDS, Faults, Mirror
+    from scraper.faults import FAULT_KINDS, Faults
+    from scraper.mirror import Mirror
 
     if not folder.is_dir():
         typer.echo(f"error: {folder}: not a folder of saved pages", err=True)

@@ -11,7 +11,6 @@ be injected for the first N API requests or at a seeded random rate, so tests st
 from __future__ import annotations
 
 import json
-import random
 import re
 import threading
 import time
@@ -24,15 +23,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from corpus.parse import content_html, page_url, read_meta
 from corpus.record import ParseError
-
-FAULT_KINDS = ("429", "500", "slow", "drop", "truncate", "challenge")
-
-# What an Anubis proof-of-work interstitial looks like to a client that expected JSON.
-CHALLENGE_HTML = """<!doctype html><html lang="en"><head>
-<title>Making sure you&#39;re not a bot!</title>
-<script id="anubis_challenge" type="application/json">{"rules":{"difficulty":4}}</script>
-</head><body><h1 id="title">Making sure you&#39;re not a bot!</h1>
-<p>Loading... Protected by Anubis, a proof-of-work challenge.</p></body></html>"""
+from scraper.faults import CHALLENGE_HTML, Faults
 
 DEFAULT_ROBOTS = "User-agent: *\nDisallow: /index.php?title=Special:\n"
 
@@ -40,45 +31,6 @@ DEFAULT_ROBOTS = "User-agent: *\nDisallow: /index.php?title=Special:\n"
 _REV_IDS = re.compile(r'("wg(?:Cur)?RevisionId":)\d+')
 # Retrieved from "<a dir="ltr" href="https://gdprhub.eu/index.php?title=X&amp;oldid=36791">
 _OLDID = re.compile(r"(&amp;oldid=)\d+")
-
-
-@dataclass
-class Faults:
-    """Which faults to inject into API answers: the first `first` requests, then at `rate`."""
-
-    kinds: tuple[str, ...] = FAULT_KINDS
-    first: int = 0
-    rate: float = 0.0
-    seed: int = 0
-    retry_after: float = 1.0
-    slow_seconds: float = 2.0
-    only: str | None = None  # fault only this API action ("parse", "query"); None = all
-
-    def __post_init__(self) -> None:
-        unknown = set(self.kinds) - set(FAULT_KINDS)
-        if unknown:
-            raise ValueError(f"unknown fault kind(s) {sorted(unknown)}; known: {FAULT_KINDS}")
-        self._random = random.Random(self.seed)
-        self._seen = 0
-        self._lock = threading.Lock()
-
-    def draw(self, action: str | None = None) -> str | None:
-        """The fault for the next API request, or None; cycles kinds over the first N."""
-        if self.only is not None and action != self.only:
-            return None
-        with self._lock:
-            n = self._seen
-            self._seen += 1
-            if n < self.first:
-                return self.kinds[n % len(self.kinds)]
-            if self.rate and self._random.random() < self.rate:
-                return self._random.choice(self.kinds)
-            return None
-
-    def draw_bool(self) -> bool:
-        """A coin flip from the seeded generator (which variant of a fault to send)."""
-        with self._lock:
-            return self._random.random() < 0.5
 
 
 @dataclass

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import math
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from scraper.faults import Faults
 from scraper.mediawiki import ApiError, Backoff, Challenge, MediaWikiClient, Transient, WikiError
-from scraper.mirror import Faults, Mirror
-from scraper.polite import Impolite, Politeness, RateLimiter, Stopped
+from scraper.mirror import Mirror
+from scraper.polite import Impolite, Politeness
 
 FAST = Backoff(attempts=6, initial=0.01, maximum=0.05, max_retry_after=5, timeout=2)
 
@@ -127,21 +127,6 @@ def test_rate_limit_holds_across_threads(mirror: Mirror) -> None:
         assert times[i + 20] - times[i] >= 0.95
 
 
-def test_rate_limiter_spacing_and_hold() -> None:
-    lim = RateLimiter(50)
-    t = time.monotonic()
-    for _ in range(11):
-        lim.wait()
-    assert time.monotonic() - t >= 10 / 50 * 0.95
-    lim.hold(0.2)
-    t = time.monotonic()
-    lim.wait()
-    assert time.monotonic() - t >= 0.18
-    lim.stop.set()
-    with pytest.raises(Stopped):
-        lim.wait()
-
-
 def test_user_agent_is_sent(mirror: Mirror) -> None:
     client(mirror, ua="gdprkb-test (ops@example.org)").load_robots()
     assert mirror.requests[0].user_agent == "gdprkb-test (ops@example.org)"
@@ -198,11 +183,6 @@ def test_a_plain_http_error_is_not_retried(mirror: Mirror) -> None:
     with pytest.raises(WikiError, match="HTTP 404"):
         c.parse("X")
     assert mirror.count(path="/nowhere/api.php") == 1
-
-
-def test_a_bad_wiki_url_is_refused() -> None:
-    with pytest.raises(ValueError, match="not an http"):
-        Politeness("gdprhub.eu")
 
 
 def test_a_wiki_refusing_the_generator_is_listed_the_long_way(sample_subset: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import subprocess
 import sys
 import time
 from collections.abc import Iterator
@@ -13,7 +12,8 @@ import httpx
 import pytest
 
 from corpus.parse import content_html, read_meta
-from scraper.mirror import CHALLENGE_HTML, Faults, Mirror
+from scraper.faults import CHALLENGE_HTML, Faults
+from scraper.mirror import Mirror
 
 GDPRKB = str(Path(sys.executable).parent / "gdprkb")
 
@@ -172,41 +172,3 @@ def test_faults_for_the_first_requests_come_in_order(sample_subset: Path) -> Non
         assert time.monotonic() - t >= 0.2
         assert c.get("/api.php", params=params).status_code == 200
         assert [r.fault for r in m.requests] == [*kinds, None]
-
-
-def test_random_faults_are_reproducible_by_seed() -> None:
-    a, b = Faults(rate=0.3, seed=7), Faults(rate=0.3, seed=7)
-    draws = [a.draw() for _ in range(200)]
-    assert draws == [b.draw() for _ in range(200)]
-    assert 30 < sum(d is not None for d in draws) < 90
-
-
-def test_unknown_fault_kind_is_refused() -> None:
-    with pytest.raises(ValueError, match="unknown fault kind"):
-        Faults(("teapot",))
-
-
-def test_mirror_command_serves_until_stopped(sample_subset: Path) -> None:
-    proc = subprocess.Popen(
-        [GDPRKB, "mirror", str(sample_subset), "--port", "0"],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        assert "serving" in line and "pages" in line
-        url = line.split(" at ")[1].split()[0]
-        assert httpx.get(url + "/robots.txt").status_code == 200
-    finally:
-        proc.terminate()
-        proc.wait(10)
-
-
-def test_mirror_command_names_a_bad_folder(tmp_path: Path) -> None:
-    r = subprocess.run(
-        [GDPRKB, "mirror", str(tmp_path / "nope")],
-        capture_output=True,
-        text=True,
-    )
-    assert r.returncode == 2 and "nope: not a folder of saved pages" in r.stderr

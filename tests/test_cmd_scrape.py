@@ -1,0 +1,69 @@
+"""The `gdprkb scrape` and `gdprkb mirror` commands, run as a user runs them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from scraper.mirror import Mirror
+
+GDPRKB = str(Path(sys.executable).parent / "gdprkb")
+
+
+@pytest.fixture
+def mirror(sample_subset: Path) -> Iterator[Mirror]:
+    with Mirror(sample_subset) as m:
+        yield m
+
+
+def test_scrape_command_prints_the_summary(mirror: Mirror, tmp_path: Path) -> None:
+    r = subprocess.run(
+        [GDPRKB, "--home", str(tmp_path), "scrape", "--wiki", mirror.url, "--rate", "0",
+         "--no-progress", "--titles", f"{mirror.titles()[0]}|Nope"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert "1 new, 0 updated, 0 unchanged, 1 failed, 0 not a decision" in r.stdout
+    assert "failed: Nope: no such page on the wiki" in r.stderr
+    assert "run log:" in r.stdout
+
+
+def test_scrape_command_names_an_unreachable_wiki(tmp_path: Path) -> None:
+    r = subprocess.run(
+        [GDPRKB, "--home", str(tmp_path), "scrape", "--wiki", "http://127.0.0.1:9",
+         "--no-progress", "--retries", "1"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert r.returncode == 1
+    assert "error: connection problem" in r.stderr
+
+
+def test_mirror_command_serves_until_stopped(sample_subset: Path) -> None:
+    proc = subprocess.Popen(
+        [GDPRKB, "mirror", str(sample_subset), "--port", "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        assert "serving" in line and "pages" in line
+        url = line.split(" at ")[1].split()[0]
+        assert httpx.get(url + "/robots.txt").status_code == 200
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def test_mirror_command_names_a_bad_folder(tmp_path: Path) -> None:
+    r = subprocess.run(
+        [GDPRKB, "mirror", str(tmp_path / "nope")],
+        capture_output=True,
+        text=True,
+    )
+    assert r.returncode == 2 and "nope: not a folder of saved pages" in r.stderr
