@@ -242,10 +242,10 @@ class MediaWikiClient:
             raise
         except httpx.TimeoutException as e:
             raise Transient(
-                f"no answer within {self.backoff.timeout:g} s ({type(e).__name__})"
+                f"no answer from {url} within {self.backoff.timeout:g} s ({type(e).__name__})"
             ) from e
         except httpx.TransportError as e:
-            raise Transient(f"connection problem: {e or type(e).__name__}") from e
+            raise Transient(f"connection problem with {url}: {e or type(e).__name__}") from e
         if resp.status_code == 429 or resp.status_code >= 500:
             raise Transient(
                 f"HTTP {resp.status_code} from {url}", _retry_after(resp.headers.get("Retry-After"))

@@ -40,7 +40,7 @@ def test_scrape_command_names_an_unreachable_wiki(tmp_path: Path) -> None:
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert r.returncode == 1
-    assert "error: connection problem" in r.stderr
+    assert "error: connection problem with http://127.0.0.1:9/robots.txt" in r.stderr
 
 
 def test_mirror_command_serves_until_stopped(sample_subset: Path) -> None:
