@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from corpus.ingest import reparse
 from corpus.parse import parse_page
 from corpus.store import Store
 from scraper.faults import CHALLENGE_HTML, Faults
@@ -78,6 +79,14 @@ def test_a_harvest_equals_an_ingest_of_the_same_pages(
         assert store.known_revisions()[t] == (mirror.entry(t).page_id, mirror.entry(t).revision_id)
     log = json.loads(Path(s.log or "").read_text())
     assert log["status"] == "done" and log["new"] == s.new and log["durations"]["total"] > 0
+
+
+def test_harvested_pages_reparse_to_the_same_records(mirror: Mirror, store: Store) -> None:
+    harvest(mirror, store)
+    before = corpus(store)
+    result = reparse(store, progress=False)
+    assert result.failed == [] and (result.new, result.updated) == (0, 0)
+    assert corpus(store) == before
 
 
 def test_a_second_run_fetches_nothing(mirror: Mirror, store: Store) -> None:
