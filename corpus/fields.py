@@ -39,7 +39,12 @@ _INVISIBLE = re.compile(f"[{INVISIBLE_CHARS}]")
 
 
 def strip_invisible(text: str) -> str:
-    """Drop invisible marks; substring tests first, as they beat a regex scan on long texts."""
+    """Drop invisible marks (str.isascii() is O(1) and answers for most values)."""
+    if text.isascii():
+        return text
+    if len(text) < 2000:
+        return _INVISIBLE.sub("", text)
+    # On long texts eight substring scans beat one regex scan.
     if any(ch in text for ch in INVISIBLE_CHARS):
         return _INVISIBLE.sub("", text)
     return text

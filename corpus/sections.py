@@ -146,6 +146,11 @@ def split_sections(
     blocks: list[HtmlElement] = []
     for el in children:
         tag = el.tag if isinstance(el.tag, str) else ""
+        if tag == "div" and "mw-heading" in (el.get("class") or ""):
+            # MediaWiki 1.43+ wraps headings: <div class="mw-heading mw-heading2"><h2>...
+            inner = next((h for h in el if h.tag in ("h2", "h3")), None)
+            if inner is not None:
+                el, tag = inner, str(inner.tag)
         if tag in ("h2", "h3"):
             if blocks:
                 yield tuple(path), blocks

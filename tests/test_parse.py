@@ -256,6 +256,12 @@ def test_fixture_full_page_equals_fragment(fixture_case: CaseRecord) -> None:
     assert parse_page(content_html(full), meta=meta) == fixture_case
 
 
+def test_newer_mediawiki_heading_markup(fixture_case: CaseRecord) -> None:
+    """MediaWiki 1.43+ wraps headings in <div class="mw-heading"> and drops mw-headline spans."""
+    html = (FIXTURES / "pages/dpa_fragment_mw143.html").read_text(encoding="utf-8")
+    assert parse_page(html, meta=FRAGMENT_META) == fixture_case
+
+
 def test_help_page_is_not_a_decision() -> None:
     r = parse_page((FIXTURES / "pages/help_page.html").read_bytes())
     assert isinstance(r, NotADecision)
