@@ -162,8 +162,11 @@ class SearchIndex:
 
     def _current(self) -> tuple[Searcher, FacetTable]:
         if not self._searcher.up_to_date():
-            self._searcher = self._searcher.refresh()
+            # A fresh searcher, not refresh(): refresh reuses segment readers whose deletion
+            # sets are stale, so replaced cases would be counted twice.
+            old, self._searcher = self._searcher, self._ix.searcher()
             self._table = FacetTable(self._searcher.reader())
+            old.close()
         return self._searcher, self._table
 
     @property
