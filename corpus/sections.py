@@ -98,6 +98,8 @@ def _chunks(el: HtmlElement, out: list[str]) -> None:
         block = tag in _BLOCK
         if block:
             out.append(_BREAK)
+        elif tag in ("td", "th"):
+            out.append(" ")  # cells of one row stay one paragraph, but not glued together
         if el.text and tag:
             out.append(el.text)
         for child in el:
