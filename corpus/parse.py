@@ -42,6 +42,8 @@ _CHALLENGE_MARKERS = (
     ("challenge-platform", "Cloudflare"),
     ("cf_chl_opt", "Cloudflare"),
     ("ddos-guard", "DDoS-Guard"),
+    ("<title>attention required! | cloudflare</title>", "Cloudflare"),
+    ("checking your browser before accessing", "browser check"),
 )
 
 # "Article 32 GDPR" - GDPRhub's article commentary pages.
@@ -81,7 +83,7 @@ class _Input:
         else:
             text = data
             raw = b""
-        if not text or text.isspace():
+        if not text or text.isspace() or text == "\ufeff":
             raise ParseError("empty file")
         head = text[:4096]
         if len(_CONTROL.findall(head)) > 8 or "\ufffd" * 4 in head:
