@@ -169,6 +169,41 @@ CURRENCY_SYMBOLS = {
     "eur.": "EUR",
 }
 _KR_BY_JURISDICTION = {"Denmark": "DKK", "Norway": "NOK", "Sweden": "SEK", "Iceland": "ISK"}
+# The currency of a bare amount ("40000" on a Spanish page): jurisdictions with one currency
+# over the GDPR's whole life. Croatia (HRK, EUR from 2023) and Bulgaria (BGN, EUR from 2026)
+# changed, so a bare amount there keeps no currency.
+_EURO = [
+    "Austria",
+    "Belgium",
+    "Cyprus",
+    "Estonia",
+    "Finland",
+    "France",
+    "Germany",
+    "Greece",
+    "Ireland",
+    "Italy",
+    "Latvia",
+    "Lithuania",
+    "Luxembourg",
+    "Malta",
+    "Netherlands",
+    "Portugal",
+    "Slovakia",
+    "Slovenia",
+    "Spain",
+]
+CURRENCY_BY_JURISDICTION = {name: "EUR" for name in _EURO} | {
+    "European Union": "EUR",
+    "Czech Republic": "CZK",
+    "Czechia": "CZK",
+    "Hungary": "HUF",
+    "Poland": "PLN",
+    "Romania": "RON",
+    "United Kingdom": "GBP",
+    "Liechtenstein": "CHF",
+    **_KR_BY_JURISDICTION,
+}
 
 # "10,000 EUR", "20.000 EUR", "4 000 EUR", "2,000,000.00 EUR", "5,079.50 RON", "€110,000",
 # "EUR 1.5", "9.839,4 RON", "54,609,62 EUR" (the last: a typo'd decimal comma, unparseable).
@@ -228,7 +263,8 @@ def parse_fine(
 ) -> tuple[float | None, str | None, str | None]:
     """(amount, ISO currency, raw text when unparseable) for an infobox 'Fine' value.
 
-    A bare number keeps its amount with currency None. Null-like values give (None, None, None).
+    A bare number takes the currency of the jurisdiction when it has had only one (Spain: EUR),
+    else None. Null-like values give (None, None, None).
     """
     t = nullify(text)
     if t is None:
@@ -245,6 +281,8 @@ def parse_fine(
     amount = _parse_number(m.group("num"))
     if amount is None:
         return None, None, t
+    if cur is None and pre is None and post is None:
+        cur = CURRENCY_BY_JURISDICTION.get(jurisdiction or "")
     return amount, cur, None
 
 

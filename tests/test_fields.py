@@ -119,6 +119,13 @@ def test_parse_fine(text: str, amount: float, currency: str | None) -> None:
     assert parse_fine(text) == (amount, currency, None)
 
 
+def test_bare_fine_takes_a_stable_national_currency() -> None:
+    assert parse_fine("40000", "Spain") == (40000.0, "EUR", None)
+    assert parse_fine("300,000", "Norway") == (300000.0, "NOK", None)
+    assert parse_fine("30000", "Croatia") == (30000.0, None, None)  # HRK until 2023, then EUR
+    assert parse_fine("1000 NOK", "Spain") == (1000.0, "NOK", None)  # shown currency wins
+
+
 def test_fine_in_kroner_needs_the_jurisdiction() -> None:
     assert parse_fine("50.000 kr", "Denmark") == (50000.0, "DKK", None)
     assert parse_fine("50.000 kr", None) == (None, None, "50.000 kr")
