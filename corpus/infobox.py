@@ -47,19 +47,16 @@ DECISION_LABELS = frozenset(
 _URL_SAFE = "!#$%&'()*+,-./:;=?@[]~_|"
 
 
-# Labels no other wiki table uses: one of them is enough to call a table a decision infobox.
+# Labels only the decision template has: one of them is enough to call a table its infobox.
+# ("Authority" or "Jurisdiction" alone could head a DPA's own info box, so they need company.)
 STRONG_LABELS = frozenset(
     {
-        "Authority",
-        "Court",
-        "Jurisdiction",
         "Relevant Law",
         "National Case Number/Name",
         "European Case Law Identifier",
         "Appeal from",
         "Appeal to",
         "Reference from",
-        "Original Source",
         "Initial Contributor",
     }
 )
@@ -89,7 +86,7 @@ def rows(table: HtmlElement) -> dict[str, HtmlElement]:
 def find_infobox(root: HtmlElement) -> tuple[HtmlElement, dict[str, HtmlElement]] | None:
     """The first wikitable with decision labels (Jurisdiction, Authority/Court...) and its rows.
 
-    One label only a decision infobox has, or two generic ones, make the table an infobox, so
+    One label only a decision infobox has, or two of its labels, make the table an infobox, so
     an infobox with rows missing is still found (and rejected by the caller).
     """
     for table in root.iter("table"):

@@ -74,9 +74,17 @@ def test_appeal_ref(inner: str, has_status: bool, ref: AppealRef | None) -> None
 def test_find_infobox_needs_decision_labels() -> None:
     other = element('<table class="wikitable"><tr><td>Type:</td><td>x</td></tr></table>')
     assert find_infobox(other) is None
+    dpa_info = element(
+        '<table class="wikitable"><tr><td>Jurisdiction:</td><td>Denmark</td></tr>'
+        "<tr><td>Website:</td><td>datatilsynet.dk</td></tr></table>"
+    )
+    assert find_infobox(dpa_info) is None  # a DPA's own info box, not a decision
     box = element(
         '<table class="wikitable"><tr><td>Key</td><td>v</td></tr></table>'
-        '<table class="wikitable"><tr><td>Authority:</td><td>DPA</td></tr></table>'
+        '<table class="wikitable"><tr><td>Authority:</td><td>DPA</td></tr>'
+        "<tr><td>Outcome:</td><td>Upheld</td></tr></table>"
     )
     found = find_infobox(box)
-    assert found is not None and list(found[1]) == ["Authority"]
+    assert found is not None and list(found[1]) == ["Authority", "Outcome"]
+    only_law = element('<table class="wikitable"><tr><td>Relevant Law:</td><td>x</td></tr></table>')
+    assert find_infobox(only_law) is not None

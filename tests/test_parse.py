@@ -262,6 +262,19 @@ def test_newer_mediawiki_heading_markup(fixture_case: CaseRecord) -> None:
     assert parse_page(html, meta=FRAGMENT_META) == fixture_case
 
 
+def test_authority_page_with_info_box_is_not_a_decision() -> None:
+    html = (
+        '<div class="mw-parser-output"><table class="wikitable"><tbody>'
+        "<tr><td>Jurisdiction:</td><td>Denmark</td></tr>"
+        "<tr><td>Website:</td><td>datatilsynet.dk</td></tr></tbody></table>"
+        "<p>The Danish DPA.</p></div>"
+    )
+    meta = PageMeta(title="Datatilsynet (Denmark)", page_id=5, revision_id=6)
+    assert parse_page(html, meta=meta) == NotADecision(
+        "Datatilsynet (Denmark)", 5, 6, "no decision infobox"
+    )
+
+
 def test_help_page_is_not_a_decision() -> None:
     r = parse_page((FIXTURES / "pages/help_page.html").read_bytes())
     assert isinstance(r, NotADecision)
