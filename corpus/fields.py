@@ -12,6 +12,9 @@ from datetime import date
 NULL_VALUES = frozenset({"", "n/a", "n.a.", "na", "none", "unknown", "-", "–", "—", "/", "?"})
 
 # Template placeholders: a parameter left unfilled renders as "{{{Name}}}", "[[:Category:|]]".
+_PARAM = re.compile(r"\{\{\{[^{}]*\}\}\}")
+_WIKILINK = re.compile(r"\[\[[^\[\]]*\]\]")
+_WORD = re.compile(r"\w")
 
 # GDPRhub's section boilerplate, e.g. "Add you comment here!", "Share your comments here!",
 # "Share blogs or news articles here!", "Feel free to add your comment here", "Share your views
@@ -60,9 +63,13 @@ def clean(text: str | None) -> str:
 
 def is_placeholder(text: str) -> bool:
     """True for GDPRhub's 'Add your comment here!' style boilerplate or template debris."""
-    t = clean(text)
-    if "{{{" in t or "[[" in t or "]]" in t or "}}}" in t:
-        return True
+    return is_clean_placeholder(clean(text))
+
+
+def is_clean_placeholder(t: str) -> bool:
+    """is_placeholder for text already through clean()."""
+    if ("{{{" in t or "[[" in t) and not _WORD.search(_WIKILINK.sub("", _PARAM.sub("", t))):
+        return True  # nothing but unfilled parameters and empty links
     # Every placeholder is a short line; long paragraphs skip the regexes.
     return len(t) < 120 and bool(_PLACEHOLDER.match(t) or _TODO.match(t))
 
@@ -86,7 +93,8 @@ def unwiki(text: str) -> str:
 def nullify(text: str | None) -> str | None:
     """The cleaned value, or None for empty / n/a / None / Unknown / placeholders."""
     t = clean(unwiki(text)) if text else ""
-    if t.casefold() in NULL_VALUES or is_placeholder(t):
+    # In an infobox value any unfilled "{{{Parameter}}}" means the template was left unfilled.
+    if t.casefold() in NULL_VALUES or "{{{" in t or is_clean_placeholder(t):
         return None
     return t
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from lxml import etree, html
 from lxml.html import HtmlElement
 
-from corpus.fields import clean, is_placeholder, strip_invisible
+from corpus.fields import clean, is_clean_placeholder, strip_invisible
 
 # Elements whose text is never content: footnote markers "[1]", edit links, the TOC, the
 # reference list, scripts, hidden helpers.
@@ -126,7 +126,7 @@ def paragraphs(elements: Iterable[HtmlElement]) -> list[str]:
 def join(paras: list[str]) -> str | None:
     """Paragraphs joined by blank lines; None when empty or only template placeholders."""
     # Placeholders are short one-liners; long texts (translations) need no per-line check.
-    kept = paras if len(paras) > 8 else [p for p in paras if not is_placeholder(p)]
+    kept = paras if len(paras) > 8 else [p for p in paras if not is_clean_placeholder(p)]
     return "\n\n".join(kept) if kept else None
 
 

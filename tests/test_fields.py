@@ -29,6 +29,11 @@ def test_null_like_values(value: str) -> None:
     assert nullify(value) is None
 
 
+def test_unfilled_template_parameters_are_null() -> None:
+    assert nullify("[[:Category:{{{Lang_1}}}|{{{Lang_1}}}]] [[Category:{{{Lang_1}}}]]") is None
+    assert nullify("{{{Link_1}}} {{{Name_1}}} (in {{{Code_1}}})") is None
+
+
 def test_nullify_keeps_real_values() -> None:
     assert nullify(" KMD A/S ") == "KMD A/S"
     assert nullify("Not appealed") == "Not appealed"
@@ -64,6 +69,7 @@ def test_placeholders(text: str) -> None:
         "You can find the OLG Wien's decision for referral here.",
         "Add comments to the draft was required by the DPA.",
         "Article 5 GDPR",
+        "UODO ordered the Mayor [[to stop]] the processing.",  # a stray link is still text
     ],
 )
 def test_not_placeholders(text: str) -> None:
