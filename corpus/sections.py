@@ -16,13 +16,13 @@ from lxml.html import HtmlElement
 from corpus.fields import clean, is_clean_placeholder, strip_invisible
 
 # Elements whose text is never content: footnote markers "[1]", edit links, the TOC, the
-# reference list, scripts, hidden helpers.
+# reference list, scripts, hidden helpers, the "[2]" counters of bare external links.
 DEBRIS_XPATH = (
     ".//style | .//script | .//noscript | .//sup[contains(@class,'reference')]"
     " | .//span[contains(@class,'mw-editsection')] | .//*[@id='toc']"
     " | .//div[contains(@class,'mw-references-wrap')] | .//ol[contains(@class,'references')]"
     " | .//*[contains(@class,'printfooter')] | .//*[contains(@class,'catlinks')]"
-    " | .//comment()"
+    " | .//comment() | .//a[contains(@class,'autonumber')]"  # "[1]": a bare link's counter
 )
 
 _DEBRIS = etree.XPath(DEBRIS_XPATH)
