@@ -133,11 +133,9 @@ _JSON = json.JSONDecoder()
 def _meta(page: _Input, wiki: str) -> PageMeta:
     data = page.text
     page_id = _rlconf_value(data, "wgArticleId")
-    # The revision shown is the one parsed; it is the current one unless an old revision
-    # (index.php?oldid=...) was saved, which must not pass for the current text.
-    revision = _rlconf_value(data, "wgRevisionId")
-    if not isinstance(revision, int) or revision <= 0:
-        revision = _rlconf_value(data, "wgCurRevisionId")
+    # The contract's revision is wgCurRevisionId (it equals wgRevisionId, the one shown, unless
+    # an old revision was saved via index.php?oldid=...).
+    revision = _rlconf_value(data, "wgCurRevisionId")
     name = _rlconf_value(data, "wgPageName")
     if not isinstance(name, str):
         name = _rlconf_value(data, "wgTitle")
