@@ -202,3 +202,22 @@ def test_a_package_bundling_stanza_like_real_ones_translates_offline(
     assert (pair.path / "stanza").is_dir() and not (pair.path / "spacy").exists()
     out = Engine(tmp_path / "argos").translate("kamera. samtykke! bøde", "da", "en")
     assert out.strip()
+
+
+def test_a_locked_database_still_translates_without_caching(home: Path) -> None:
+    import sqlite3
+
+    db = home / "corpus.sqlite"
+    TranslationCache(db).close()
+    blocker = sqlite3.connect(db, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")  # e.g. a long ingest holding the write lock
+    try:
+        cache = TranslationCache(db, timeout=0.05)
+        engine = Engine(home / "argos", cache)
+        out = engine.translate("arbejdsgiver kamera", "da", "en")
+        assert out.strip()
+        assert cache.put("m", "da", "en", "x", "y") is False
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert TranslationCache(db).count() == 0

@@ -34,15 +34,18 @@ def text_hash(text: str) -> str:
 class TranslationCache:
     """Cached translations in `path` (the corpus DB); safe to share between threads."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, timeout: float = 30.0) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
         # The app serves sessions from several threads; every use is under self._lock.
-        self._conn = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
-        self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute(_SCHEMA)
-        self._conn.commit()
+        self._conn = sqlite3.connect(self.path, timeout=timeout, check_same_thread=False)
+        try:
+            self._conn.execute("PRAGMA journal_mode=WAL")
+            self._conn.execute(_SCHEMA)
+            self._conn.commit()
+        except sqlite3.DatabaseError:
+            pass  # read-only or busy database: reads work if the table exists, writes are skipped
 
     def get(self, model_id: str, text: str) -> str | None:
         """The cached translation of text by model_id, or None."""
@@ -57,22 +60,33 @@ class TranslationCache:
             for start in range(0, len(keys), 500):
                 chunk = keys[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                rows = self._conn.execute(
-                    "SELECT text_hash, translation FROM translation_cache "
-                    f"WHERE model_id = ? AND text_hash IN ({marks})",
-                    [model_id, *chunk],
-                )
+                try:
+                    rows = self._conn.execute(
+                        "SELECT text_hash, translation FROM translation_cache "
+                        f"WHERE model_id = ? AND text_hash IN ({marks})",
+                        [model_id, *chunk],
+                    ).fetchall()
+                except sqlite3.DatabaseError:
+                    return found  # no table yet (read-only DB) or busy: a miss, not an error
                 for h, translation in rows:
                     found[by_hash[h]] = translation
         return found
 
-    def put(self, model_id: str, source_lang: str, target_lang: str, text: str, out: str) -> None:
-        """Remember one translation (committed at once, so a crash loses nothing done)."""
-        with self._lock, self._conn:
-            self._conn.execute(
-                "INSERT OR REPLACE INTO translation_cache VALUES (?, ?, ?, ?, ?, ?)",
-                (model_id, text_hash(text), source_lang, target_lang, out, time.time()),
-            )
+    def put(self, model_id: str, source_lang: str, target_lang: str, text: str, out: str) -> bool:
+        """Remember one translation (committed at once, so a crash loses nothing done).
+
+        Returns False when the database cannot be written (read-only, locked too long): a
+        translation can always be made again, so that never fails the reader's request.
+        """
+        try:
+            with self._lock, self._conn:
+                self._conn.execute(
+                    "INSERT OR REPLACE INTO translation_cache VALUES (?, ?, ?, ?, ?, ?)",
+                    (model_id, text_hash(text), source_lang, target_lang, out, time.time()),
+                )
+        except sqlite3.DatabaseError:
+            return False
+        return True
 
     def count(self) -> int:
         """How many translations are cached."""

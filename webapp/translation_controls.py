@@ -97,6 +97,9 @@ def query_line(home: Home, query: str) -> str:
     except (MissingPair, TranslationError) as e:
         st.warning(f"{e}. Searched the words as typed.", icon=":material/translate:")
         return query
+    except Exception as e:  # translation must never stop a search
+        st.warning(f"Query translation failed ({e}). Searched the words as typed.")
+        return query
     if tr.note:
         row.caption(tr.note)
     if not tr.translated:
@@ -149,6 +152,9 @@ def summary_control(home: Home, case: CaseRecord) -> str | None:
             texts = translate_case(engine(home), case, lang)
     except (MissingPair, TranslationError) as e:
         st.warning(str(e), icon=":material/translate:")
+        return None
+    except Exception as e:  # the English case stays readable whatever happens
+        st.warning(f"The summary could not be translated: {e}", icon=":material/translate:")
         return None
     box = st.container(border=True, key="tr_summary_box")
     box.markdown(f"**Summary in {language_name(lang)}** · machine translation")
