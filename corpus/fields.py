@@ -363,9 +363,29 @@ _TOKEN = re.compile(rf"\(\s*({_SUB})\s*\)|\b({_SUB})\b\)?", re.IGNORECASE)
 _PART_OK = re.compile(rf"^(?:\s*(?:\(\s*{_SUB}\s*\)|\b{_SUB}\b\)?|\.))*\s*$", re.IGNORECASE)
 
 
+# Several citations in one entry: "Article 5 GDPR, Article 6 GDPR", "Art. 5 and Art. 6 GDPR".
+_ACT_AT_END = re.compile(r"\s(?:GDPR|DSGVO|DS-GVO|RGPD|AVG|[A-Za-z-]+)\s*$")
+_CITATION_SPLIT = re.compile(r"\s*(?:[,;&]|\band\b|\bund\b)\s*(?=Art|§)", re.IGNORECASE)
+
+
 def gdpr_provisions(law: str) -> list[tuple[int, str]]:
     """[(article number, 'N(p)(x)')] for the GDPR articles cited by one 'Relevant Law' entry."""
-    m = _GDPR_PROVISION.match(clean(law))
+    text = clean(law)
+    pieces = _CITATION_SPLIT.split(text)
+    if len(pieces) == 1:
+        return _provisions(text)
+    # "Art. 5 and Art. 6 GDPR": the act named last applies to the pieces that name none.
+    act = _ACT_AT_END.search(pieces[-1])
+    out: list[tuple[int, str]] = []
+    for piece in pieces:
+        if act and not _ACT_AT_END.search(piece):
+            piece = f"{piece} {act.group(0).strip()}"
+        out.extend(_provisions(piece))
+    return out
+
+
+def _provisions(text: str) -> list[tuple[int, str]]:
+    m = _GDPR_PROVISION.match(text)
     if not m:
         return []
     out: list[tuple[int, str]] = []
