@@ -27,7 +27,7 @@ from tqdm import tqdm
 
 from corpus.parse import page_url, parse_page
 from corpus.record import NotADecision, PageMeta, ParsedPage, ParseError
-from corpus.store import Store
+from corpus.store import Store, StoreError
 from scraper.mediawiki import (
     ApiError,
     Backoff,
@@ -119,10 +119,17 @@ class MediaWikiSource:
         self.wiki_url = (wiki or self.wiki).rstrip("/")
         self.rate_limit = self.rate if rate is None else rate
         self.workers = max(1, concurrency or self.concurrency)
-        self.polite = Politeness(self.wiki_url, user_agent or DEFAULT_USER_AGENT, self.rate_limit)
-        self.client = MediaWikiClient(self.polite, backoff or Backoff(), transport)
+        self.user_agent = user_agent or DEFAULT_USER_AGENT
+        self.backoff = backoff or Backoff()
+        self.transport = transport
+        self._connect()
         self.runs_dir = Path(runs_dir) if runs_dir else None
         self.progress = progress
+
+    def _connect(self) -> None:
+        # fresh per run: a finished run stops its rate limiter and closes its connections
+        self.polite = Politeness(self.wiki_url, self.user_agent, self.rate_limit)
+        self.client = MediaWikiClient(self.polite, self.backoff, self.transport)
 
     def parse(self, html: str, meta: PageMeta) -> ParsedPage:
         """Turn a rendered page into a record: the same parser as `gdprkb ingest`."""
@@ -145,6 +152,8 @@ class MediaWikiSource:
         self, titles: Iterable[str] | None = None, limit: int | None = None, prune: bool = False
     ) -> Summary:
         """Fetch every page (or `titles`) whose revision differs from the store's; summary."""
+        if self.polite.stop.is_set():
+            self._connect()
         s = Summary(self.wiki_url, _now())
         s.options = {
             "titles": list(titles) if titles is not None else None,
@@ -263,6 +272,8 @@ class MediaWikiSource:
             got.error = str(e)
         except ParseError as e:
             got.error = f"not a usable page: {e}"
+        except Exception as e:  # a parser bug on one page must not end the batch
+            got.error = f"parser error: {e!r}"
         return got
 
     def _store(self, got: _Fetched, s: Summary) -> None:
@@ -275,7 +286,12 @@ class MediaWikiSource:
             self.store.record_failure(title, reason, title=title, page_id=got.info.page_id)
             s.fail(title, reason)
             return
-        result = self.store.put(got.page, got.raw, got.meta)
+        try:
+            result = self.store.put(got.page, got.raw, got.meta)
+        except StoreError as e:
+            self.store.record_failure(title, str(e), title=title, page_id=got.info.page_id)
+            s.fail(title, str(e))
+            return
         if title in self._failed:
             self.store.clear_failure(title)
         if result == "unchanged":

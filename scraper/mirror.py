@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -132,8 +133,7 @@ class Mirror:
     # -- serving ----------------------------------------------------------------------------
     def start(self, port: int = 0, host: str = "127.0.0.1") -> str:
         """Serve in a daemon thread; return the base URL (port 0 picks a free one)."""
-        self._server = ThreadingHTTPServer((host, port), _handler(self))
-        self._server.daemon_threads = True
+        self._server = _Server((host, port), _handler(self))
         threading.Thread(target=self._server.serve_forever, args=(0.05,), daemon=True).start()
         return self.url
 
@@ -161,8 +161,7 @@ class Mirror:
 
     def serve(self, port: int, announce: Callable[[str], None] | None = None) -> None:
         """Serve in the calling thread until interrupted (the CLI); `announce` gets the URL."""
-        self._server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", port), _handler(self))
         if announce:
             announce(self.url)
         try:
@@ -276,6 +275,15 @@ class Mirror:
             key = "category" if v2 else "*"
             out["categories"] = [{"sortkey": "", key: c.replace(" ", "_")} for c in e.categories]
         return {"parse": out}
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up mid-answer is normal here (timeouts, Ctrl-C); stay quiet."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 def _normalise(title: str) -> str:

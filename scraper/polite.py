@@ -42,27 +42,29 @@ class RateLimiter:
     def __init__(self, rate: float, stop: threading.Event | None = None) -> None:
         self.interval = 1.0 / rate if rate > 0 else 0.0
         self.stop = stop or threading.Event()
-        self._next = 0.0
+        self._next = 0.0  # earliest start of the next request
+        self._held = 0.0  # no start before this (Retry-After); set without waiting for the lock
         self._lock = threading.Lock()
 
     def slow_to(self, min_interval: float) -> None:
         """Never go faster than one request per `min_interval` seconds (robots Crawl-delay)."""
-        with self._lock:
-            self.interval = max(self.interval, min_interval)
+        self.interval = max(self.interval, min_interval)
 
     def hold(self, seconds: float) -> None:
         """Start no request for `seconds` from now (a server's Retry-After, for every thread)."""
-        with self._lock:
-            self._next = max(self._next, time.monotonic() + seconds)
+        self._held = max(self._held, time.monotonic() + seconds)
 
     def wait(self) -> None:
         """Block until this thread may start a request; Stopped if the run is stopping."""
+        # Waiters queue on the lock and the next slot counts from when this one really
+        # started, so a thread woken late cannot make the following starts bunch up.
         with self._lock:
-            now = time.monotonic()
-            slot = max(now, self._next)
-            self._next = slot + self.interval
-        if self.stop.wait(slot - now) if slot > now else self.stop.is_set():
-            raise Stopped("stopping: no new requests")
+            while (delay := max(self._next, self._held) - time.monotonic()) > 0:
+                if self.stop.wait(delay):
+                    break
+            if self.stop.is_set():
+                raise Stopped("stopping: no new requests")
+            self._next = time.monotonic() + self.interval
 
 
 @dataclass

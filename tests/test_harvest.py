@@ -19,6 +19,7 @@ import pytest
 
 from corpus.ingest import reparse
 from corpus.parse import parse_page
+from corpus.record import PageMeta, ParsedPage
 from corpus.store import Store
 from scraper.faults import CHALLENGE_HTML, Faults
 from scraper.harvest import GDPRhub, Summary
@@ -169,7 +170,9 @@ def test_a_challenge_on_the_listing_fails_the_run_in_plain_words(
 def test_challenge_pages_in_a_row_stop_the_run(sample_subset: Path, store: Store) -> None:
     with Mirror(sample_subset, faults=Faults(("challenge",), rate=1.0, only="parse")) as m:
         s = GDPRhub(store, wiki=m.url, rate=0, concurrency=1, backoff=FAST).run()
-        assert m.count(action="parse") == GDPRhub.challenge_limit * FAST.attempts
+        # five pages' attempts, plus part of a sixth the worker had begun when the run stopped
+        limit = GDPRhub.challenge_limit * FAST.attempts
+        assert limit <= m.count(action="parse") < limit + FAST.attempts
     assert s.status == "failed" and "bot-challenge page instead of content" in (s.error or "")
     assert s.failed == GDPRhub.challenge_limit
     assert all("bot-challenge page (Anubis)" in f["reason"] for f in s.failures)
@@ -257,8 +260,9 @@ def test_the_rate_limit_holds_in_a_harvest(mirror: Mirror, store: Store) -> None
     assert s.to_fetch == 12
     times = [r.at for r in mirror.requests]
     assert len(times) == 14  # robots.txt, listing, 12 pages
-    for i in range(len(times) - 10):  # at most 11 request starts in any second
-        assert times[i + 10] - times[i] >= 0.95
+    # at most 11 requests arrive in any second (a little slack for a loaded machine)
+    gaps = [times[i + 10] - times[i] for i in range(len(times) - 10)]
+    assert min(gaps) >= 0.9, gaps
 
 
 def test_only_the_wiki_host_is_contacted(mirror: Mirror, store: Store) -> None:
@@ -292,10 +296,10 @@ def test_an_interrupted_run_loses_nothing_and_resumes(
     home = tmp_path / "home"
     cmd = [GDPRKB, "--home", str(home), "scrape", "--wiki", mirror.url]
     proc = subprocess.Popen(
-        [*cmd, "--rate", "40", "--no-progress"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        [*cmd, "--rate", "20", "--no-progress"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
-    deadline = time.monotonic() + 30
-    while mirror.count(action="parse") < 20 and time.monotonic() < deadline:
+    deadline = time.monotonic() + 60
+    while mirror.count(action="parse") < 10 and time.monotonic() < deadline:
         time.sleep(0.02)
     os.kill(proc.pid, sig)
     out, err = proc.communicate(timeout=30)
@@ -309,9 +313,32 @@ def test_an_interrupted_run_loses_nothing_and_resumes(
     with Store(home / "corpus.sqlite") as store:
         assert store.integrity_check() == "ok"
         kept = store.count_pages()
-        assert 0 < kept < len(mirror.titles())
+        assert 0 < kept < len(mirror.titles()), (kept, out, err)
         mirror.reset_log()
         s = harvest(mirror, store)
         assert s.to_fetch == len(mirror.titles()) - kept
         assert mirror.count(action="parse") == s.to_fetch
         assert corpus(store) == expected(mirror, ingested)
+
+
+def test_a_parser_bug_on_one_page_does_not_end_the_batch(mirror: Mirror, store: Store) -> None:
+    bad = mirror.titles()[3]
+
+    class Buggy(GDPRhub):
+        def parse(self, html: str, meta: PageMeta) -> ParsedPage:
+            if meta.title == bad:
+                raise KeyError("infobox")
+            return super().parse(html, meta)
+
+    s = Buggy(store, wiki=mirror.url, rate=0, backoff=FAST).run()
+    assert s.status == "done" and s.failures == [
+        {"title": bad, "reason": "parser error: KeyError('infobox')"}
+    ]
+    assert store.count_pages() == len(mirror.titles()) - 1
+
+
+def test_one_source_runs_again(mirror: Mirror, store: Store) -> None:
+    source = GDPRhub(store, wiki=mirror.url, rate=0, backoff=FAST)
+    assert source.run(limit=3).status == "done"
+    s = source.run(limit=3)
+    assert s.status == "done" and s.to_fetch == 3 and store.count_pages() == 6
