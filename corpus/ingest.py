@@ -10,12 +10,10 @@ nothing stored is overwritten by a failure.
 from __future__ import annotations
 
 import gzip
-import itertools
 import os
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -23,8 +21,9 @@ from typing import TypeVar
 from tqdm import tqdm
 
 from corpus.parse import parse_page, read_meta
-from corpus.record import ArticlePage, CaseRecord, NotADecision, ParseError
-from corpus.store import Store, compress_raw
+from corpus.record import ArticlePage, CaseRecord, NotADecision, PageMeta, ParseError
+from corpus.store import Store
+from corpus.workers import Parsed, ParsePool
 
 PAGE_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
 ARCHIVE_SUFFIXES = (".zip",)
@@ -171,41 +170,55 @@ def _tally(result: IngestResult, page: object, outcome: str) -> None:
         result.not_decision += 1
 
 
-def _ingest_one(
-    store: Store, reader: _Reader, pool: ThreadPoolExecutor, item: PageInput, result: IngestResult
-) -> None:
-    """Read, parse and store one page, tallying the outcome (a failure is recorded, not raised).
-
-    Store errors (disk full, locked database) are not the page's fault: they propagate.
-    """
-    try:
-        raw = reader.read(item)
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as e:
-        _fail(store, result, item.name, f"cannot read: {e or type(e).__name__}")
-        return
-    try:
+def _tasks(
+    store: Store, reader: _Reader, items: Iterable[PageInput], result: IngestResult
+) -> Iterator[tuple[PageInput, bytes, PageMeta] | None]:
+    """Read and check each input: a page to parse becomes a task (item, raw, meta); an
+    unreadable, unrecognisable or already stored one is settled here and becomes None."""
+    for item in items:
+        try:
+            raw = reader.read(item)
+        except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as e:
+            _fail(store, result, item.name, f"cannot read: {e or type(e).__name__}")
+            yield None
+            continue
         try:
             meta = read_meta(raw)
-        except ParseError:
-            parse_page(raw)  # raises the parser's more specific reason ("not a GDPRhub page"...)
-            raise
+        except ParseError as e:
+            _fail(store, result, item.name, _why(raw, e))
+            yield None
+            continue
         if store.is_current(meta, raw):
             # The very same page, already parsed by this parser: skip the parse entirely.
             result.unchanged += 1
             _clear(store, item.name)
-            return
-        # zlib releases the GIL: compress on the other core while this one parses.
-        compressed = pool.submit(compress_raw, raw)
-        page = parse_page(raw, meta)
+            yield None
+            continue
+        yield item, raw, meta
+
+
+def _why(raw: bytes, error: ParseError) -> str:
+    """The most specific reason a page was rejected: the full parse's ("not a GDPRhub page")
+    is clearer than the head's ("no metadata")."""
+    try:
+        parse_page(raw)
     except ParseError as e:
-        _fail(store, result, item.name, str(e))
+        return str(e)
+    except Exception as e:
+        return f"parser error: {type(e).__name__}: {e}"
+    return str(error)
+
+
+def _store_parsed(
+    store: Store, item: PageInput, raw: bytes, meta: PageMeta, parsed: Parsed, result: IngestResult
+) -> None:
+    if parsed.page is None:
+        _fail(store, result, item.name, parsed.error or "unknown parse error")
         return
-    except Exception as e:  # a parser bug on one page must not stop the batch
-        _fail(store, result, item.name, f"parser error: {type(e).__name__}: {e}")
-        return
-    outcome = store.put(page, raw, meta, compressed=compressed.result())
+    # Store errors (disk full, locked database) are not the page's fault: they propagate.
+    outcome = store.put(parsed.page, raw, meta, compressed=parsed.compressed)
     _clear(store, item.name)
-    _tally(result, page, outcome)
+    _tally(result, parsed.page, outcome)
 
 
 def _clear(store: Store, name: str) -> None:
@@ -224,8 +237,10 @@ def ingest(
     *,
     progress: bool = True,
     batch_size: int = BATCH_SIZE,
+    jobs: int = 1,
 ) -> IngestResult:
-    """Ingest every page under `paths` into `store`; return the counts and per-file failures."""
+    """Ingest every page under `paths` into `store`, parsing in `jobs` processes; return the
+    counts and per-file failures."""
     result = IngestResult()
     items, problems = discover(paths)
     for name, reason in problems:
@@ -233,46 +248,64 @@ def ingest(
     reader = _Reader()
     bar = tqdm(total=len(items), unit="page", desc="ingest", disable=not progress)
     try:
-        with ThreadPoolExecutor(1, thread_name_prefix="compress") as pool:
-            for chunk in _chunks(items, batch_size):
-                with store.batch():
-                    for item in chunk:
-                        _ingest_one(store, reader, pool, item, result)
-                        bar.update()
-                bar.set_postfix(failed=len(result.failed), refresh=False)
+        with ParsePool[tuple[PageInput, bytes, PageMeta]](jobs) as pool:
+            tasks = ((task, task[1], task[2]) if task else None
+                     for task in _tasks(store, reader, items, result))  # fmt: skip
+            for done in _in_batches(store, pool.results(tasks), batch_size):
+                if done is not None:
+                    (item, raw, meta), parsed = done
+                    _store_parsed(store, item, raw, meta, parsed, result)
+                bar.update()
+                if bar.n % batch_size == 0:
+                    bar.set_postfix(failed=len(result.failed), refresh=False)
     finally:
         bar.close()
         reader.close()
     return result
 
 
-def _chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+def _in_batches(store: Store, items: Iterable[T], size: int) -> Iterator[T]:
+    """Yield the items, `size` at a time inside one store transaction each.
+
+    Items are pulled one by one (not gathered into lists first), so the parse workers keep
+    working while the main process writes.
+    """
     it = iter(items)
-    while chunk := list(itertools.islice(it, max(1, size))):
-        yield chunk
+    while True:
+        n = 0
+        with store.batch():
+            for item in it:
+                yield item
+                n += 1
+                if n >= size:
+                    break
+        if n < size:
+            return
 
 
-def reparse(store: Store, *, progress: bool = True, batch_size: int = BATCH_SIZE) -> IngestResult:
-    """Rebuild every record from the stored raw pages, offline; rewrite only changed records.
+def reparse(
+    store: Store, *, progress: bool = True, batch_size: int = BATCH_SIZE, jobs: int = 1
+) -> IngestResult:
+    """Rebuild every record from the stored raw pages, offline, parsing in `jobs` processes;
+    rewrite only changed records.
 
     A page the current parser rejects keeps its stored record and is listed as failed.
     """
     result = IngestResult()
     bar = tqdm(total=store.count_pages(), unit="page", desc="reparse", disable=not progress)
-    with bar:
-        for chunk in _chunks(store.iter_raw(), batch_size):
-            with store.batch():
-                for meta, raw in chunk:
-                    key = f"reparse:{meta.title}"
-                    try:
-                        page = parse_page(raw, meta)
-                        outcome = store.put(page, raw, meta, recheck=True)
-                    except Exception as e:  # keep the stored record, report the page
-                        reason = str(e) if isinstance(e, ParseError) else f"parser error: {e!r}"
-                        result.failed.append((meta.title, reason))
-                        store.record_failure(key, reason, title=meta.title, page_id=meta.page_id)
-                    else:
-                        store.clear_failure(key)
-                        _tally(result, page, outcome)
-                    bar.update()
+    with bar, ParsePool[tuple[PageMeta, bytes]](jobs, compress=False) as pool:
+        tasks = (((meta, raw), raw, meta) for meta, raw in store.iter_raw())
+        for done in _in_batches(store, pool.results(tasks), batch_size):
+            assert done is not None
+            (meta, raw), parsed = done
+            key = f"reparse:{meta.title}"
+            if parsed.page is None:  # keep the stored record, report the page
+                reason = parsed.error or "unknown parse error"
+                result.failed.append((meta.title, reason))
+                store.record_failure(key, reason, title=meta.title, page_id=meta.page_id)
+            else:
+                outcome = store.put(parsed.page, raw, meta, recheck=True)
+                _clear(store, key)
+                _tally(result, parsed.page, outcome)
+            bar.update()
     return result

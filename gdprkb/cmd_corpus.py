@@ -20,6 +20,7 @@ import typer
 from corpus.export import export as export_cases
 from corpus.ingest import IngestResult, ingest, reparse
 from corpus.store import Store, StoreError
+from corpus.workers import default_jobs
 from gdprkb.home import Home
 
 
@@ -64,6 +65,10 @@ OutcomeOpt = Annotated[
 ]
 TypeOpt = Annotated[list[str] | None, typer.Option("--type", help="Only this type (repeatable).")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+JobsOpt = Annotated[
+    int | None,
+    typer.Option("--jobs", "-J", min=1, help="Parser processes.", show_default="cores, at most 4"),
+]
 
 
 def _filters(**given: Any) -> dict[str, Any]:
@@ -111,6 +116,7 @@ def ingest_cmd(
         typer.Argument(help="Saved GDPRhub pages: .html / .html.gz files, folders, .zip files."),
     ],
     quiet: QuietOpt = False,
+    jobs: JobsOpt = None,
 ) -> None:
     """Parse saved GDPRhub pages into the corpus; unchanged revisions are skipped.
 
@@ -119,14 +125,14 @@ def ingest_cmd(
     failed (the others are still stored).
     """
     with _store(ctx) as store:
-        result = ingest(store, paths, progress=not quiet)
+        result = ingest(store, paths, progress=not quiet, jobs=jobs or default_jobs())
     _report(result, "ingested")
 
 
-def reparse_cmd(ctx: typer.Context, quiet: QuietOpt = False) -> None:
+def reparse_cmd(ctx: typer.Context, quiet: QuietOpt = False, jobs: JobsOpt = None) -> None:
     """Rebuild every record from the stored raw pages (offline); rewrite only changed records."""
     with _store(ctx) as store:
-        result = reparse(store, progress=not quiet)
+        result = reparse(store, progress=not quiet, jobs=jobs or default_jobs())
     _report(result, "reparsed")
 
 

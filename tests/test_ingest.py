@@ -231,6 +231,19 @@ def test_failed_parse_never_overwrites_the_stored_record(
         assert case is not None and case.revision_id == 37185
 
 
+def test_parallel_ingest_and_reparse_equal_the_serial_ones(
+    sample_db: Path, sample_pages: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "c.sqlite"
+    with Store(db) as s:
+        result = ingest(s, [sample_pages], progress=False, jobs=2, batch_size=37)
+        assert result.failed == [] and result.total == 922
+        assert s.page_counts()["case"] == result.new
+        again = reparse(s, progress=False, jobs=2)
+        assert (again.unchanged, again.failed) == (922, [])
+    assert snapshot(db) == snapshot(sample_db)
+
+
 def test_same_page_twice_in_one_batch(sample_pages: Path, tmp_path: Path) -> None:
     src = sample_pages / f"{SEED}.html"
     with Store(tmp_path / "c.sqlite") as s:
@@ -301,20 +314,39 @@ def _stored_pages(db: Path) -> int:
         return 0
 
 
+def _children(pid: int) -> list[int]:
+    tasks = Path(f"/proc/{pid}/task")
+    return [int(c) for t in tasks.iterdir() for c in (t / "children").read_text().split()]
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"  # a zombie has exited; only its parent's wait is missing
+
+
 def test_kill_9_mid_ingest_then_rerun_completes(
     sample_db: Path, sample_pages: Path, tmp_path: Path
 ) -> None:
     home = tmp_path / "home"
     db = home / "corpus.sqlite"
-    cmd = [str(GDPRKB), "--home", str(home), "ingest", "--quiet", str(sample_pages)]
+    cmd = [str(GDPRKB), "--home", str(home), "ingest", "-q", "--jobs", "2", str(sample_pages)]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120
     while _stored_pages(db) < 200 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
     assert proc.poll() is None, "ingest finished before it could be killed"
+    workers = _children(proc.pid)
+    assert len(workers) >= 2  # the parser processes
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert proc.returncode == -signal.SIGKILL
+    deadline = time.monotonic() + 10  # the orphaned workers notice and leave
+    while any(Path(f"/proc/{w}").exists() for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [w for w in workers if _alive(w)], "parser processes outlived the ingest"
 
     con = sqlite3.connect(db)
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

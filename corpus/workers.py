@@ -1,0 +1,116 @@
+"""Parse (and compress) pages on several cores, results in input order, a bounded number in flight.
+
+Parsing is pure and CPU-bound, so ingest and reparse hand it to worker processes while the main
+process reads files and writes the store: only the main process ever writes, so transactions
+and crash safety are those of a single writer. With jobs=1 everything runs inline.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from corpus.parse import parse_page
+from corpus.record import PageMeta, ParsedPage, ParseError
+from corpus.store import compress_raw
+
+T = TypeVar("T")
+
+
+@dataclass
+class Parsed:
+    """A worker's answer for one page: the record and the compressed raw page, or the reason."""
+
+    page: ParsedPage | None
+    compressed: bytes | None
+    error: str | None
+
+
+def parse_job(raw: bytes, meta: PageMeta, compress: bool = True) -> Parsed:
+    """Parse one page with known meta (and compress its raw HTML); never raises for bad input."""
+    try:
+        page = parse_page(raw, meta)
+    except ParseError as e:
+        return Parsed(None, None, str(e))
+    except Exception as e:  # a parser bug on one page must not stop the batch
+        return Parsed(None, None, f"parser error: {type(e).__name__}: {e}")
+    return Parsed(page, compress_raw(raw) if compress else None, None)
+
+
+def default_jobs() -> int:
+    """Worker processes to use by default: the usable cores, at most 4."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(4, cores))
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Worker initializer: leave when the ingest process dies (even by kill -9), not linger."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+class ParsePool(Generic[T]):
+    """`run(tasks)` yields (tag, Parsed) in task order, parsing up to `jobs` pages at once.
+
+    A task is (tag, raw, meta); the tag (any object) travels back with the answer.
+    """
+
+    def __init__(self, jobs: int = 1, *, compress: bool = True) -> None:
+        self.jobs = max(1, jobs)
+        self.compress = compress
+        self._pool: ProcessPoolExecutor | None = None
+        if self.jobs > 1:
+            self._pool = ProcessPoolExecutor(
+                self.jobs, initializer=_exit_with_parent, initargs=(os.getpid(),)
+            )
+
+    def __enter__(self) -> ParsePool[T]:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def results(
+        self, tasks: Iterable[tuple[T, bytes, PageMeta] | None]
+    ) -> Iterator[tuple[T, Parsed] | None]:
+        """(tag, Parsed) per task in task order; a None task yields None at its place."""
+        if self._pool is None:
+            for task in tasks:
+                yield (
+                    None if task is None else (task[0], parse_job(task[1], task[2], self.compress))
+                )
+            return
+        window = self.jobs * 4  # enough to keep the workers busy, few enough to keep RSS flat
+        pending: deque[tuple[T, Future[Parsed]] | None] = deque()
+        for task in tasks:
+            if task is None:
+                pending.append(None)
+            else:
+                tag, raw, meta = task
+                pending.append((tag, self._pool.submit(parse_job, raw, meta, self.compress)))
+            while len(pending) > window or (pending and pending[0] is None):
+                yield _done(pending.popleft())
+        while pending:
+            yield _done(pending.popleft())
+
+
+def _done(entry: tuple[T, Future[Parsed]] | None) -> tuple[T, Parsed] | None:
+    if entry is None:
+        return None
+    tag, future = entry
+    return tag, future.result()
