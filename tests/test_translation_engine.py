@@ -181,7 +181,7 @@ def test_translation_makes_no_network_connection(home: Path, tmp_path: Path) -> 
     assert list(user_home.iterdir()) == []
 
 
-def test_a_package_bundling_stanza_like_real_ones_translates_offline(
+def test_a_real_style_package_without_a_spacy_folder_translates_offline(
     tmp_path: Path, tiny_argos_models: dict[str, Path]
 ) -> None:
     """Real packages ship `stanza/` instead of `spacy/`: sentences are then split by the blank
