@@ -206,8 +206,12 @@ def languages(cell: HtmlElement | None, wiki: str) -> list[str]:
         if s.links:
             names.extend(nullify(t) or "" for t, _, _ in s.links)
         else:
-            names.append(nullify(s.text) or "")
+            # Unlinked text may list several: "German, English" / "French and Dutch".
+            names.extend(nullify(p) or "" for p in _LIST_SPLIT.split(s.text))
     return list(dict.fromkeys(n for n in names if n))
+
+
+_LIST_SPLIT = re.compile(r"\s*(?:[,;/]|\band\b)\s*")
 
 
 def sources(cell: HtmlElement | None, wiki: str) -> list[Source]:
@@ -223,7 +227,9 @@ def sources(cell: HtmlElement | None, wiki: str) -> list[Source]:
                 if name or url:
                     out.append(Source(name=name or url or "", url=url))
         elif (name := _source_name(s.text)) is not None:
-            out.append(Source(name=name, url=None))
+            # An address typed as text (not linked) is still the source's URL.
+            url = name if re.fullmatch(r"https?://\S+", name) else None
+            out.append(Source(name=name, url=url))
     return out
 
 

@@ -29,15 +29,27 @@ def test_languages_dedupe() -> None:
     assert languages(cell(html), WIKI) == ["German", "English"]
 
 
+def test_unlinked_languages_are_split() -> None:
+    assert languages(cell("German, English<br />French and Dutch"), WIKI) == [
+        "German",
+        "English",
+        "French",
+        "Dutch",
+    ]
+    assert languages(cell(CAT.format("Catalan, Valencian")), WIKI) == ["Catalan, Valencian"]
+
+
 def test_sources_absolute_urls_and_bare_links() -> None:
     html = (
         '<a class="external text" href="/images/a/ab/Decisión.pdf">DPA (in ES)</a><br />'
         '<a class="external autonumber" href="https://x.example/d">[1]</a><br />Not online'
+        "<br />https://typed.example/x"
     )
     assert [(s.name, s.url) for s in sources(cell(html), WIKI)] == [
         ("DPA (in ES)", "https://gdprhub.eu/images/a/ab/Decisi%C3%B3n.pdf"),
         ("https://x.example/d", "https://x.example/d"),
         ("Not online", None),
+        ("https://typed.example/x", "https://typed.example/x"),
     ]
 
 
