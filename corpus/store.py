@@ -86,7 +86,7 @@ def _record_json(page: ParsedPage) -> str:
 
 
 def _meta_json(meta: PageMeta) -> str:
-    return _dumps(dataclasses.asdict(meta))
+    return _dumps({f.name: getattr(meta, f.name) for f in dataclasses.fields(meta)})
 
 
 def compress_raw(raw: bytes) -> bytes:
@@ -107,12 +107,15 @@ class Store:
         )
         self._lock = threading.RLock()
         self._depth = 0
-        self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA foreign_keys=OFF")
-        self._db.executescript(
-            f"BEGIN IMMEDIATE; {tables.SCHEMA} PRAGMA user_version={tables.SCHEMA_VERSION}; COMMIT;"
-        )
+        # Readers (app, index) must open a store while an ingest holds the write lock: only a
+        # new database takes a lock here, to switch to WAL and create the tables.
+        if self._db.execute("PRAGMA user_version").fetchone()[0] != tables.SCHEMA_VERSION:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.executescript(
+                f"BEGIN IMMEDIATE; {tables.SCHEMA}"
+                f" PRAGMA user_version={tables.SCHEMA_VERSION}; COMMIT;"
+            )
 
     # -- lifecycle -------------------------------------------------------------------------
 

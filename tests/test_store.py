@@ -341,3 +341,21 @@ def test_record_dict_equals_to_dict_on_every_sample_record(sample_db: Path) -> N
         want = dataclasses.asdict(page) if isinstance(page, NotADecision) else page.to_dict()
         assert record_dict(page) == want
     assert record_dict(case(1)) == case(1).to_dict()
+
+
+def test_a_reader_opens_while_a_writer_holds_a_batch(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.sqlite"
+    with Store(path) as writer:
+        writer.put(case(1), RAW, meta(1))
+        with writer.batch():
+            writer.put(case(2), RAW, meta(2))
+            counts: list[int] = []
+
+            def read() -> None:
+                with Store(path) as reader:
+                    counts.append(reader.count_cases())
+
+            t = threading.Thread(target=read)
+            t.start()
+            t.join(timeout=5)
+            assert counts == [1]  # opened at once, saw the last committed state
