@@ -29,7 +29,8 @@ import httpx
 from corpus.parse import page_url, parse_page
 from corpus.record import PageMeta
 from corpus.store import Store
-from scraper.harvest import GDPRhub, Summary
+from scraper.gdprhub import GDPRhub
+from scraper.harvest import Summary
 from scraper.mirror import Mirror
 
 REPO = Path(__file__).resolve().parent.parent

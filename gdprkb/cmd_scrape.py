@@ -57,7 +57,7 @@ def scrape(
 ) -> None:
     """Harvest the wiki into the corpus: only pages whose revision changed are fetched."""
     from corpus.store import Store
-    from scraper.harvest import GDPRhub
+    from scraper.gdprhub import GDPRhub
     from scraper.mediawiki import Backoff
 
     home: Home = ctx.obj.ensure()

@@ -3,7 +3,7 @@
 `MediaWikiSource` owns the whole pipeline (juriscraper's AbstractSite, for wikis): robots.txt,
 listing with revision ids, fetching only what changed, parsing with the same parser as
 `gdprkb ingest`, storing, recording failures for the next run, a summary and a JSON run log.
-A wiki is a small subclass that sets class attributes; `GDPRhub` is the one we use.
+A wiki is a small subclass that sets class attributes: `scraper/gdprhub.py` is the one we use.
 
 Each page is stored in its own transaction as soon as it arrives, so an interrupted run keeps
 everything fetched so far and the next run starts where it stopped.
@@ -324,18 +324,6 @@ class MediaWikiSource:
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(asdict(s), indent=2, ensure_ascii=False) + "\n")
         os.replace(tmp, path)
-
-
-class GDPRhub(MediaWikiSource):
-    """gdprhub.eu: noyb's wiki of DPA and court decisions (MediaWiki 1.39, skin Chameleon).
-
-    Decisions, GDPR article commentary and help pages share namespace 0; the parser tells them
-    apart and the store remembers non-decisions so they are not fetched again until edited.
-    Record URLs always point at gdprhub.eu, also when harvesting a mirror of it.
-    """
-
-    wiki = "https://gdprhub.eu"
-    canonical = "https://gdprhub.eu"
 
 
 def _normalise(title: str) -> str:

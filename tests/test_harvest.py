@@ -22,7 +22,8 @@ from corpus.parse import parse_page
 from corpus.record import PageMeta, ParsedPage
 from corpus.store import Store
 from scraper.faults import CHALLENGE_HTML, Faults
-from scraper.harvest import GDPRhub, Summary
+from scraper.gdprhub import GDPRhub
+from scraper.harvest import Summary
 from scraper.mediawiki import Backoff
 from scraper.mirror import Mirror
 
