@@ -221,31 +221,51 @@ def parse_page(
 def parse_content(root: HtmlElement, meta: PageMeta, *, wiki: str = DEFAULT_WIKI) -> ParsedPage:
     """Build the record from a parsed mw-parser-output element (modified in place)."""
     url = meta.url or page_url(meta.title, wiki)
+    ns = _namespace(meta.title)
+    if ns:
+        # Decisions live in the main namespace; a template or a user's draft may carry the
+        # infobox too (unfilled or unpublished) and is not a decision.
+        return NotADecision(meta.title, meta.page_id, meta.revision_id, f"{ns} namespace page")
     box = infobox.find_infobox(root)
     if box is None:
         m = _ARTICLE_TITLE.match(meta.title)
         if m:
             return _article(root, meta, int(m.group(1)), url)
-        return NotADecision(meta.title, meta.page_id, meta.revision_id, _why_not(meta.title))
+        return NotADecision(meta.title, meta.page_id, meta.revision_id, "no decision infobox")
     table, cells = box
     return _case(root, table, cells, meta, url, wiki)
 
 
-def _why_not(title: str) -> str:
-    ns = title.split(":", 1)[0] if ":" in title else ""
-    if ns in {
+# MediaWiki's namespaces (and their talk pages) plus GDPRhub's project namespace.
+_NAMESPACES = frozenset(
+    {
+        "Talk",
+        "User",
+        "Project",
+        "GDPRhub",
+        "File",
+        "Image",
+        "MediaWiki",
+        "Template",
         "Help",
         "Category",
-        "Template",
-        "User",
-        "File",
         "Special",
-        "GDPRhub",
-        "MediaWiki",
-        "Talk",
-    }:
-        return f"{ns} namespace page, no decision infobox"
-    return "no decision infobox"
+        "Media",
+        "Module",
+        "Form",
+        "Property",
+        "Widget",
+    }
+)
+
+
+def _namespace(title: str) -> str | None:
+    """The namespace prefix of a title ("Help:Editing" -> "Help"), None for the main one."""
+    if ":" not in title:
+        return None
+    ns = title.split(":", 1)[0].strip()
+    base = ns[: -len(" talk")] if ns.lower().endswith(" talk") else ns
+    return ns if base in _NAMESPACES else None
 
 
 _REQUIRED = ("Jurisdiction", "Relevant Law")

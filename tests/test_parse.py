@@ -279,7 +279,21 @@ def test_help_page_is_not_a_decision() -> None:
     r = parse_page((FIXTURES / "pages/help_page.html").read_bytes())
     assert isinstance(r, NotADecision)
     assert (r.title, r.page_id, r.revision_id) == ("Help:Editing", 77, 501)
-    assert "Help" in r.reason
+    assert r.reason == "Help namespace page"
+
+
+@pytest.mark.parametrize("title", ["Template:DPAdecisionBOX", "User:Someone/Draft", "User talk:X"])
+def test_pages_outside_the_main_namespace_are_not_decisions(title: str) -> None:
+    """A template or a user's draft carries the infobox too, but is not a decision."""
+    html = (FIXTURES / "pages/dpa_fragment.html").read_text(encoding="utf-8")
+    r = parse_page(html, meta=PageMeta(title=title, page_id=1, revision_id=2))
+    assert isinstance(r, NotADecision) and r.reason.endswith("namespace page")
+
+
+def test_colon_in_a_decision_title_is_not_a_namespace(fixture_case: CaseRecord) -> None:
+    html = (FIXTURES / "pages/dpa_fragment.html").read_text(encoding="utf-8")
+    meta = PageMeta(title="AP (The Netherlands) - AP: Boete", page_id=1, revision_id=2)
+    assert isinstance(parse_page(html, meta=meta), CaseRecord)
 
 
 def test_page_url_encodes_like_the_wiki() -> None:
