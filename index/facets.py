@@ -53,6 +53,14 @@ class FacetTable:
         self.page_id = self._column(reader, "pid", np.int64)
         self.date_n = self._column(reader, "date_n", np.int64)
         self.fine_eur = self._column(reader, "fine_eur", np.float64)
+        self._mt = reader.column_reader("mt_text") if "mt_text" in reader.schema else None
+
+    def machine_translation(self, docnum: int) -> str:
+        """The stored machine translation of a document ("" when it has none)."""
+        if self._mt is None or self.size == 0:
+            return ""
+        raw = self._mt[docnum]
+        return raw.decode("utf-8") if isinstance(raw, bytes) else str(raw or "")
 
     @staticmethod
     def _column(reader: IndexReader, field: str, dtype: type) -> np.ndarray:

@@ -47,7 +47,7 @@ from typing import Any
 import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh.collectors import TimeLimitCollector, TopCollector, UnsortedCollector
+from whoosh.collectors import TopCollector, UnsortedCollector
 from whoosh.searching import Searcher, TimeLimit
 
 from index import querylang as ql
@@ -133,14 +133,35 @@ class SearchResult:
 class _TopAndAll(TopCollector):
     """Top-N by score that also remembers every matching docnum (for facet counts)."""
 
-    def __init__(self, limit: int) -> None:
+    def __init__(self, limit: int, deadline: float) -> None:
         # No block-quality skipping: facets need every match, so each one is visited anyway.
         super().__init__(limit=limit, usequality=False)
         self.matched: list[int] = []
+        self.deadline = deadline
 
     def _collect(self, global_docnum: int, score: float) -> Any:
         self.matched.append(global_docnum)
+        # A clock check every 1024 matches instead of TimeLimitCollector's timer thread,
+        # which costs more than a whole small search.
+        if not len(self.matched) & 1023 and time.perf_counter() > self.deadline:
+            raise TimeLimit
         return super()._collect(global_docnum, score)
+
+
+class _AllDocs(UnsortedCollector):
+    """Every matching docnum, unscored (for date and fine order), within a deadline."""
+
+    def __init__(self, deadline: float) -> None:
+        super().__init__()
+        self.deadline = deadline
+
+    def sort_key(self, sub_docnum: int) -> Any:
+        return sub_docnum
+
+    def collect(self, sub_docnum: int) -> Any:
+        self.items.append((None, self.offset + sub_docnum))
+        if not len(self.items) & 1023 and time.perf_counter() > self.deadline:
+            raise TimeLimit
 
 
 class SearchIndex:
@@ -216,13 +237,13 @@ class SearchIndex:
         self, searcher: Searcher, q: wq.Query, sort: str, limit: int, table: FacetTable
     ) -> tuple[np.ndarray, list[tuple[float | None, int]], bool]:
         """(all matched docnums, ordered (score, docnum) for the first `limit`, timed out)."""
-        child: TopCollector | UnsortedCollector = (
-            _TopAndAll(limit) if sort == "relevance" else UnsortedCollector()  # type: ignore[abstract]
+        deadline = time.perf_counter() + TIME_LIMIT_S
+        child: _TopAndAll | _AllDocs = (
+            _TopAndAll(limit, deadline) if sort == "relevance" else _AllDocs(deadline)
         )
-        collector = TimeLimitCollector(child, TIME_LIMIT_S, use_alarm=False)
         timed_out = False
         try:
-            searcher.search_with_collector(q, collector)
+            searcher.search_with_collector(q, child)
         except TimeLimit:
             timed_out = True
         if isinstance(child, _TopAndAll):
@@ -284,7 +305,7 @@ class SearchIndex:
             snip = Snippeter(query_terms(q))
             start = (page - 1) * page_size
             hits = [
-                self._hit(searcher, docnum, score, snip)
+                self._hit(searcher, table, docnum, score, snip)
                 for score, docnum in ranked[start : start + page_size]
             ]
             counts = table.counts(matched, info["selected"]) if facets else {}
@@ -301,9 +322,20 @@ class SearchIndex:
             warnings=info["warnings"],
         )
 
-    def _hit(self, searcher: Searcher, docnum: int, score: float | None, snip: Snippeter) -> Hit:
+    def _hit(
+        self,
+        searcher: Searcher,
+        table: FacetTable,
+        docnum: int,
+        score: float | None,
+        snip: Snippeter,
+    ) -> Hit:
         stored = searcher.reader().stored_fields(docnum)
-        snippet, section = snip.snippet(stored)
+
+        def more(name: str) -> str:
+            return table.machine_translation(docnum) if name == "machine_translation" else ""
+
+        snippet, section = snip.snippet(stored, more)
         shown = dict(stored["display"])
         return Hit(
             score=None if score is None else round(float(score), 4),
@@ -328,7 +360,7 @@ class SearchIndex:
     def more_like_this(self, page_id: int, n: int = 5) -> list[Hit]:
         """Up to n decisions whose summaries share the most distinctive terms with this one."""
         with self._lock:
-            searcher, _ = self._current()
+            searcher, table = self._current()
             docnum = searcher.document_number(page_id=str(page_id))
             if docnum is None:
                 return []
@@ -337,7 +369,7 @@ class SearchIndex:
                 str(stored.get(f) or "") for f in ("title", "lead", "facts", "dispute", "holding")
             )
             if not text.strip():
-                text = str(stored.get("machine_translation") or "")
+                text = table.machine_translation(docnum)
             keys = searcher.key_terms_from_text("facts", text, numterms=15)
             if not keys:
                 return []
@@ -349,7 +381,7 @@ class SearchIndex:
             q = wq.AndNot(wq.Or(ors), wq.Term("page_id", str(page_id)))
             results = searcher.search(q, limit=n)
             snip = Snippeter(t for t, _ in keys)
-            return [self._hit(searcher, r.docnum, r.score, snip) for r in results]
+            return [self._hit(searcher, table, r.docnum, r.score, snip) for r in results]
 
 
 def _has_implicit_and(node: ql.Node) -> bool:

@@ -18,13 +18,14 @@ from whoosh.analysis import (
     StopFilter,
     StripFilter,
 )
-from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+from whoosh.columns import CompressedBytesColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
 from corpus.record import CaseRecord
 
 # Bump when fields or analysis change: `gdprkb index` then rebuilds from scratch.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 5
 
 # Text fields in the order a snippet prefers them (summary first, long translation last),
 # with the BM25F weight each gets at query time.
@@ -65,6 +66,8 @@ FACETS: dict[str, str] = {
     "has_fine": "has_fine",
 }
 MULTI_VALUED = frozenset({"article", "provision", "language"})
+# How much of a machine translation is kept for snippets (some run to 750,000 characters).
+SNIPPET_SOURCE_CHARS = 40_000
 
 # Approximate euro value of one unit, so `fine:>10000` and sorting by fine compare amounts
 # across currencies; the hit keeps the amount and currency as decided.
@@ -122,12 +125,15 @@ def build_schema() -> Schema:
         "date_n": NUMERIC(int, sortable=True, default=0),
         "fine_eur": NUMERIC(float, sortable=True, default=-1.0),
         "display": STORED(),
+        # The long machine translation is kept in its own compressed column rather than with
+        # the stored fields, so a hit loads it only when its snippet must come from there.
+        "mt_text": COLUMN(CompressedBytesColumn()),
         "provision_tree": KEYWORD(analyzer=multi),
     }
     # Field weights apply at query time (index/compile.py), so changing them needs no rebuild.
     for name in TEXT_FIELDS:
         analyzer = code if name == "case_number" else text
-        fields[name] = TEXT(analyzer=analyzer, stored=True)
+        fields[name] = TEXT(analyzer=analyzer, stored=name != "machine_translation")
     for field in FACETS.values():
         fields[field] = KEYWORD(analyzer=multi) if field in MULTI_VALUED else ID()
     return Schema(**fields)  # type: ignore[arg-type]
@@ -233,6 +239,9 @@ def to_document(case: CaseRecord) -> dict[str, object]:
         value = getattr(case, name)
         if value:
             doc[name] = value
+    if case.machine_translation:
+        # Snippets come from its first SNIPPET_SOURCE_CHARS; all of it is indexed.
+        doc["mt_text"] = case.machine_translation[:SNIPPET_SOURCE_CHARS].encode("utf-8")
     for name, field in FACETS.items():
         values = facets[name]
         if values:

@@ -10,19 +10,38 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import lru_cache
 
 from whoosh import query as wq
 from whoosh.lang.porter import stem
 
 from index.compile import FOLD_TABLE
-from index.schema import SNIPPET_FIELDS, TEXT_FIELDS
+from index.schema import SNIPPET_FIELDS, SNIPPET_SOURCE_CHARS, TEXT_FIELDS
 
 SNIPPET_CHARS = 240
+# No section is searched further than this for a snippet.
+SCAN_CHARS = SNIPPET_SOURCE_CHARS
+MAX_PER_PREFIX = 300
+# Longer texts (machine translations) are searched with str.find, without accent folding.
+LONG_TEXT = 8_000
+_WORD_REST = re.compile(r"\w*")
 # Fields analysed like the snippet sections (case numbers are neither stemmed nor stopped).
 STEMMED = frozenset(TEXT_FIELDS) - {"case_number"}
-_ONE_CHAR_FOLD = {k: v for k, v in FOLD_TABLE.items() if len(v) == 1}
+# Base letter -> the characters that fold to it ("o" -> "oóòôöõø…"), for accent-blind regexes.
+_VARIANTS: dict[str, str] = {}
+for _code, _base in FOLD_TABLE.items():
+    if len(_base) == 1:
+        _VARIANTS[_base] = _VARIANTS.get(_base, _base) + chr(_code)
+
+
+def _accent_blind(prefix: str) -> str:
+    """Regex for `prefix` matching any accented form of its letters (case is ignored)."""
+    return "".join(
+        f"[{re.escape(_VARIANTS[c])}]" if c in _VARIANTS else re.escape(c) for c in prefix
+    )
+
+
 _WORD = re.compile(r"\w+")
 
 
@@ -56,34 +75,57 @@ class Snippeter:
     def __init__(self, terms: Iterable[str]) -> None:
         self.terms = frozenset(terms)
         # A stem minus its last letter is (almost always) a prefix of the word it came from
-        # ("happi" ← happily, "surveil" ← surveillance): cheap candidates, verified by stemming.
-        prefixes = sorted({t[:-1] if len(t) > 3 else t for t in self.terms}, key=len, reverse=True)
-        self.pattern = (
-            re.compile(r"\b(?:" + "|".join(map(re.escape, prefixes)) + r")\w*")
-            if prefixes
-            else None
-        )
+        # ("happi" <- happily, "surveil" <- surveillance): cheap candidates, verified by stemming.
+        self.prefixes = sorted({t[:-1] if len(t) > 3 else t for t in self.terms})
+        alternatives = "|".join(map(_accent_blind, self.prefixes))
+        self.pattern = re.compile(rf"\b(?:{alternatives})\w*", re.I) if self.prefixes else None
 
     def matches(self, text: str) -> list[tuple[int, int, str]]:
-        """(start, end, term) of each query term in `text`."""
+        """(start, end, term) of the query terms in `text` (up to MAX_PER_PREFIX each)."""
         if self.pattern is None:
             return []
-        folded = text.lower()
-        if len(folded) != len(text):  # a few characters change length when lowered
-            folded = "".join(c.lower()[:1] or c for c in text)
-        folded = folded.translate(_ONE_CHAR_FOLD)
+        text = text[:SCAN_CHARS]
+        low = text.lower()
+        if len(text) < LONG_TEXT or len(low) != len(text):
+            # Short sections: an accent-blind regex ("personuvernd" marks "Persónuvernd").
+            return self._verify(text, ((m.start(), m.end()) for m in self.pattern.finditer(text)))
+        return self._verify(text, self._find(low))
+
+    def _find(self, low: str) -> Iterator[tuple[int, int]]:
+        # str.find runs at memory speed; a regex over a long translation costs more than
+        # the whole search.
+        for prefix in self.prefixes:
+            i, tries = low.find(prefix), 0
+            while i >= 0 and tries < MAX_PER_PREFIX:
+                if i == 0 or not (low[i - 1].isalnum() or low[i - 1] == "_"):
+                    tries += 1
+                    end = _WORD_REST.match(low, i + len(prefix))
+                    yield i, end.end() if end else i + len(prefix)
+                i = low.find(prefix, i + 1)
+
+    def _verify(self, text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int, str]]:
         out = []
-        for m in self.pattern.finditer(folded):
-            term = index_term(text[m.start() : m.end()])
+        for start, end in spans:
+            term = index_term(text[start:end])
             if term in self.terms:
-                out.append((m.start(), m.end(), term))
+                out.append((start, end, term))
+        out.sort()
         return out
 
-    def snippet(self, stored: Mapping[str, object]) -> tuple[str, str | None]:
-        """(HTML snippet, section it came from) for one hit's stored fields."""
+    def snippet(
+        self, stored: Mapping[str, object], more: Callable[[str], str] | None = None
+    ) -> tuple[str, str | None]:
+        """(HTML snippet, section it came from) for one hit's stored fields.
+
+        `more(name)` loads a section kept outside the stored fields (the machine translation);
+        it is only called when no earlier section holds every term.
+        """
         best: tuple[int, str, list[tuple[int, int, str]]] | None = None
+        texts = dict(stored)
         for name in SNIPPET_FIELDS:
-            text = stored.get(name)
+            if name not in texts and more is not None:
+                texts[name] = more(name)
+            text = texts.get(name)
             if not isinstance(text, str) or not text:
                 continue
             found = self.matches(text)
@@ -94,22 +136,30 @@ class Snippeter:
                     break
         if best is None:
             for name in SNIPPET_FIELDS:
-                text = stored.get(name)
+                text = texts.get(name)
                 if isinstance(text, str) and text:
                     return render(text, 0, []), None
             return "", None
         _, name, found = best
-        text = str(stored[name])
+        text = str(texts[name])
         return render(text, _best_window(found), found), name
 
 
 def _best_window(found: list[tuple[int, int, str]]) -> int:
     """Start offset of the window of SNIPPET_CHARS holding the most distinct terms."""
+    found = found[:500]
     best_start, best_count = found[0][0], 0
-    for i, (start, _, _) in enumerate(found[:200]):
-        terms = {t for s, _, t in found[i:] if s < start + SNIPPET_CHARS - 20}
-        if len(terms) > best_count:
-            best_start, best_count = start, len(terms)
+    counts: dict[str, int] = {}
+    j = 0
+    for start, _, term in found:  # two pointers: found[i:j] lies in the window at `start`
+        while j < len(found) and found[j][0] < start + SNIPPET_CHARS - 20:
+            counts[found[j][2]] = counts.get(found[j][2], 0) + 1
+            j += 1
+        if len(counts) > best_count:
+            best_start, best_count = start, len(counts)
+        counts[term] -= 1
+        if not counts[term]:
+            del counts[term]
     return best_start
 
 
