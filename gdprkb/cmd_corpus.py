@@ -8,7 +8,9 @@ errors into a one-line message and exit code 2. Exit codes: 0 all good; 1 some i
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -168,8 +170,13 @@ def export_cmd(
         type=type,
     )
     with _store(ctx) as store:
-        n = export_cases(store, format.value, out, with_text=with_text, **filters)
-    typer.echo(f"exported {n} cases" + (f" to {out}" if out else ""), err=True)
+        try:
+            n = export_cases(store, format.value, out, with_text=with_text, **filters)
+        except BrokenPipeError:  # `gdprkb export ... | head`: the reader has had enough
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return
+    noun = "case" if n == 1 else "cases"
+    typer.echo(f"exported {n} {noun}" + (f" to {out}" if out else ""), err=True)
 
 
 def stats_cmd(

@@ -192,3 +192,18 @@ def test_every_option_and_export_column_is_documented() -> None:
                     assert opt in section, f"{name} {opt} is not in the README"
     for column in [*COLUMNS, "lead", "machine_translation"]:
         assert column in section, f"export column {column} is not in the README"
+
+
+def test_export_into_a_closed_pipe_ends_quietly(home: Path) -> None:
+    gdprkb = Path(sys.executable).with_name("gdprkb")
+    proc = subprocess.Popen(
+        [str(gdprkb), "--home", str(home), "export", "-f", "jsonl"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    first = json.loads(proc.stdout.readline())  # like `| head -1`
+    proc.stdout.close()
+    assert proc.wait(timeout=60) == 0
+    assert proc.stderr.read() == b""
+    assert first["page_id"] > 0
