@@ -7,15 +7,21 @@ Both forms give equal records: everything is read from the `mw-parser-output` el
 
 from __future__ import annotations
 
-import json
 import re
-from urllib.parse import quote
 
-from lxml import etree, html
+from lxml import html
 from lxml.html import HtmlElement
 
 from corpus import infobox, sections
 from corpus.fields import clean, facet, gdpr_provisions, parse_date, parse_ecli, parse_fine
+from corpus.rawpage import (
+    DEFAULT_WIKI,
+    PARSER_OUTPUT,
+    RawPage,
+    content_root,
+    page_url,
+    read_head,
+)
 from corpus.record import (
     Appeal,
     ArticlePage,
@@ -27,178 +33,22 @@ from corpus.record import (
     ParseError,
 )
 
-DEFAULT_WIKI = "https://gdprhub.eu"
-
-# Bot-challenge interstitials served instead of the page (Anubis proof-of-work, Cloudflare).
-_CHALLENGE_MARKERS = (
-    ("making sure you&#39;re not a bot", "Anubis"),
-    ("making sure you're not a bot", "Anubis"),
-    ("making sure you’re not a bot", "Anubis"),
-    ("anubis_challenge", "Anubis"),
-    ("within.website/x/cmd/anubis", "Anubis"),
-    ("/.within.website/", "Anubis"),
-    ("<title>just a moment...</title>", "Cloudflare"),
-    ("cf-browser-verification", "Cloudflare"),
-    ("challenge-platform", "Cloudflare"),
-    ("cf_chl_opt", "Cloudflare"),
-    ("ddos-guard", "DDoS-Guard"),
-    ("<title>attention required! | cloudflare</title>", "Cloudflare"),
-    ("checking your browser before accessing", "browser check"),
-)
+__all__ = ["DEFAULT_WIKI", "content_html", "page_url", "parse_content", "parse_page", "read_meta"]
 
 # "Article 32 GDPR" - GDPRhub's article commentary pages.
 _ARTICLE_TITLE = re.compile(r"^Article (\d{1,2}) GDPR$")
 # "Article 74 - Tasks of the Chair" in the article page's navigation box header.
 _ARTICLE_HEADING = re.compile(r"Article\s+(\d{1,2})\s*[-–—:]\s*(.+)$")
 
-_PARSER_OUTPUT = "mw-parser-output"
-
-
-def page_url(title: str, wiki: str = DEFAULT_WIKI) -> str:
-    """Canonical address of a page: `<wiki>/index.php?title=<Title_with_underscores>`."""
-    return f"{wiki.rstrip('/')}/index.php?title=" + quote(title.replace(" ", "_"), safe="/()!*~")
-
-
-# C0 control characters other than tab/newline/CR/FF: plenty of them means binary, not HTML.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
-_UTF8_PARSER = html.HTMLParser(encoding="utf-8")
-# Compiled once; evaluated in C (a Python loop over every div is measurably slower).
-_FIND_CONTENT = etree.XPath(
-    f"(//div[contains(concat(' ', normalize-space(@class), ' '), ' {_PARSER_OUTPUT} ')])[1]"
-)
-
-
-class _Input:
-    """The page as text (for cheap checks and the head's metadata) and as UTF-8 bytes (for lxml)."""
-
-    def __init__(self, data: str | bytes) -> None:
-        if isinstance(data, bytes):
-            raw = data
-            if b"\x00" in raw[:4096]:
-                raise ParseError("binary data, not an HTML page")
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                raise ParseError("binary data or not UTF-8 text, not an HTML page") from None
-        else:
-            text = data
-            raw = b""
-        if not text or text.isspace() or text == "\ufeff":
-            raise ParseError("empty file")
-        head = text[:4096]
-        if len(_CONTROL.findall(head)) > 8 or "\ufffd" * 4 in head:
-            raise ParseError("binary data, not an HTML page")
-        if "<" not in head:
-            raise ParseError("not HTML: no markup found")
-        _check_challenge(text)
-        self.text = text
-        self._raw = raw
-        self.full = (
-            text.find("RLCONF", 0, 200000) >= 0 or text.find('"wgArticleId"', 0, 200000) >= 0
-        )
-
-    @property
-    def raw(self) -> bytes:
-        """UTF-8 bytes of the page (lxml parses bytes with a known encoding fastest)."""
-        if not self._raw:
-            self._raw = self.text.encode("utf-8", "surrogatepass")
-        return self._raw
-
-
-def _check_challenge(data: str) -> None:
-    # An interstitial never carries wiki content; checking only pages without it keeps the
-    # (slow, lower-casing) scan off the ingest's hot path.
-    if data.find(_PARSER_OUTPUT, 0, 400000) >= 0:
-        return
-    low = data[:20000].lower()
-    for marker, who in _CHALLENGE_MARKERS:
-        if marker in low:
-            raise ParseError(f"bot-challenge interstitial ({who}), not the page")
-
-
-def _rlconf_value(data: str, key: str) -> object:
-    i = data.find(f'"{key}":')
-    if i < 0:
-        return None
-    try:
-        value, _ = _JSON.raw_decode(data, i + len(key) + 3)
-    except ValueError:
-        return None
-    return value
-
-
-_JSON = json.JSONDecoder()
-
-
-def _meta(page: _Input, wiki: str) -> PageMeta:
-    data = page.text
-    page_id = _rlconf_value(data, "wgArticleId")
-    # The contract's revision is wgCurRevisionId (it equals wgRevisionId, the one shown, unless
-    # an old revision was saved via index.php?oldid=...).
-    revision = _rlconf_value(data, "wgCurRevisionId")
-    name = _rlconf_value(data, "wgPageName")
-    if not isinstance(name, str):
-        name = _rlconf_value(data, "wgTitle")
-    cats = _rlconf_value(data, "wgCategories")
-    if not isinstance(page_id, int) or not isinstance(revision, int) or not isinstance(name, str):
-        raise ParseError("no MediaWiki page metadata (wgArticleId/wgCurRevisionId) in the head")
-    if page_id <= 0:
-        raise ParseError("page does not exist on the wiki (wgArticleId 0)")
-    title = name.replace("_", " ")
-    categories = [c for c in cats if isinstance(c, str)] if isinstance(cats, list) else []
-    return PageMeta(
-        title=title,
-        page_id=page_id,
-        revision_id=revision,
-        categories=categories,
-        url=page_url(title, wiki),
-    )
-
 
 def read_meta(html_text: str | bytes, *, wiki: str = DEFAULT_WIKI) -> PageMeta:
     """PageMeta from a full saved page's head (wgArticleId, wgCurRevisionId, wgPageName...)."""
-    return _meta(_Input(html_text), wiki)
-
-
-def _content_root(page: _Input) -> HtmlElement:
-    """The mw-parser-output element of a full page or fragment; ParseError if truncated/absent."""
-    data = page.text
-    if _PARSER_OUTPUT not in data:
-        raise ParseError("not a GDPRhub page: no MediaWiki content (mw-parser-output)")
-    if page.full:
-        if (
-            data.rfind("</html>", len(data) - 4096) < 0
-            and data.rfind("</HTML>", len(data) - 4096) < 0
-        ):
-            raise ParseError("truncated HTML: the page does not end with </html>")
-    else:
-        _check_balanced(data)
-    try:
-        if page.full:
-            doc = html.document_fromstring(page.raw, parser=_UTF8_PARSER)
-        else:
-            doc = html.fragment_fromstring(page.raw, create_parent="div", parser=_UTF8_PARSER)
-    except (etree.ParserError, ValueError) as e:
-        raise ParseError(f"unparseable HTML: {e}") from None
-    found = _FIND_CONTENT(doc)
-    if isinstance(found, list) and found and isinstance(found[0], HtmlElement):
-        return found[0]
-    raise ParseError("not a GDPRhub page: no MediaWiki content (mw-parser-output)")
-
-
-def _check_balanced(fragment: str) -> None:
-    """A fragment cut short leaves tables/divs unclosed (lxml would silently close them)."""
-    low = fragment.lower()
-    for tag in ("table", "div"):
-        opened = len(re.findall(rf"<{tag}[\s>]", low))
-        closed = low.count(f"</{tag}>")
-        if opened > closed:
-            raise ParseError(f"truncated HTML: {opened - closed} <{tag}> element(s) never closed")
+    return read_head(RawPage(html_text), wiki)
 
 
 def content_html(html_text: str | bytes) -> str:
     """The `<div class="mw-parser-output">...</div>` of a full page (what action=parse returns)."""
-    root = _content_root(_Input(html_text))
+    root = content_root(RawPage(html_text))
     root.tail = None
     return html.tostring(root, encoding="unicode")
 
@@ -207,14 +57,14 @@ def parse_page(
     html_text: str | bytes, meta: PageMeta | None = None, *, wiki: str = DEFAULT_WIKI
 ) -> ParsedPage:
     """Parse a full saved page or an action=parse fragment into a record."""
-    page = _Input(html_text)
+    page = RawPage(html_text)
     if meta is None:
         if not page.full:
-            if _PARSER_OUTPUT in page.text:
+            if PARSER_OUTPUT in page.text:
                 raise ParseError("fragment without metadata: pass meta (page id, revision, title)")
             raise ParseError("not a GDPRhub page: no MediaWiki metadata or content")
-        meta = _meta(page, wiki)
-    root = _content_root(page)
+        meta = read_head(page, wiki)
+    root = content_root(page)
     return parse_content(root, meta, wiki=wiki)
 
 
