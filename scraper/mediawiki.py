@@ -176,7 +176,13 @@ class MediaWikiClient:
         out: list[PageInfo] = []
         for i in range(0, len(titles), BATCH):
             batch = titles[i : i + BATCH]
-            params = {"action": "query", "prop": "info", "inprop": "url", "titles": "|".join(batch)}
+            params = {
+                "action": "query",
+                "prop": "info|revisions",  # revisions: for a wiki that omits lastrevid
+                "inprop": "url",
+                "rvprop": "ids",
+                "titles": "|".join(batch),
+            }
             out.extend(_pages(self.get(params, "info")))
         return out
 

@@ -47,7 +47,8 @@ def test_listing_falls_back_to_allpages_and_info_batches(sample_subset: Path) ->
         assert all(p.revision_id == m.entry(p.title).revision_id for p in pages)
         n = len(pages)
         assert m.count(list="allpages") == math.ceil(n / 500)
-        assert m.count(prop="info") == 1 + math.ceil(n / 50)  # the generator probe + batches
+        assert m.count(prop="info") == 1  # the generator probe
+        assert m.count(prop="info|revisions") == math.ceil(n / 50)
         assert c.requests["listing"] + c.requests["info"] == m.count(path="/api.php")
 
 
@@ -205,3 +206,18 @@ def test_a_crashing_server_is_a_retried_connection_problem(sample_subset: Path) 
 
     with Crashing(sample_subset) as m, pytest.raises(Transient, match="connection problem"):
         client(m).parse("X")
+
+
+def test_a_wiki_without_lastrevid_is_read_from_revisions(sample_subset: Path) -> None:
+    class NoLastrevid(Mirror):
+        def api(self, q: dict[str, str]) -> dict:
+            out = super().api(q)
+            for p in out.get("query", {}).get("pages", []):
+                p.pop("lastrevid", None)
+            return out
+
+    with NoLastrevid(sample_subset) as m:
+        pages = list(client(m).iter_pages())
+        assert [(p.title, p.revision_id) for p in pages] == [
+            (t, m.entry(t).revision_id) for t in m.titles()
+        ]
