@@ -116,9 +116,12 @@ def paragraphs(elements: Iterable[HtmlElement]) -> list[str]:
     for el in elements:
         _chunks(el, pieces)
         pieces.append(_BREAK)
-    # One regex pass over the whole section instead of a clean() call per line: translations
-    # have thousands of lines and this is the parser's hot loop.
+    # One pass over the whole section instead of a clean() call per line: translations have
+    # thousands of lines and this is the parser's hot loop.
     text = strip_invisible("".join(pieces))
+    if "&#1" in text:
+        # Escaped line-end references pasted with a source ("LIST&#13;") are encoding debris.
+        text = text.replace("&#13;", " ").replace("&#10;", " ")
     # str.split() knows Unicode whitespace and beats any regex here (measured).
     return [p for p in (" ".join(q.split()) for q in text.split(_BREAK)) if p]
 
