@@ -253,6 +253,7 @@ class MediaWikiClient:
         except httpx.TransportError as e:
             raise Transient(f"connection problem with {url}: {e or type(e).__name__}") from e
         if resp.status_code == 429 or resp.status_code >= 500:
+            _check_challenge(resp.text)  # some challenges come with 503
             raise Transient(
                 f"HTTP {resp.status_code} from {url}", _retry_after(resp.headers.get("Retry-After"))
             )
@@ -263,13 +264,7 @@ class MediaWikiClient:
         try:
             data = json.loads(body)
         except ValueError:
-            low = body[:20000].lower()
-            for marker, who in _CHALLENGES:
-                if marker in low:
-                    raise Challenge(
-                        f"the wiki answered with a bot-challenge page ({who}) instead of JSON;"
-                        " gdprkb does not solve challenges"
-                    ) from None
+            _check_challenge(body)
             html = body.lstrip()[:1] == "<"
             what = (
                 "an HTML page (an error or challenge page?)" if html else "invalid or cut-off JSON"
@@ -312,6 +307,17 @@ class MediaWikiClient:
     def _count(self, kind: str) -> None:
         with self._count_lock:
             self.requests[kind] += 1
+
+
+def _check_challenge(body: str) -> None:
+    """Raise Challenge if an answer is a bot-challenge interstitial."""
+    low = body[:20000].lower()
+    for marker, who in _CHALLENGES:
+        if marker in low:
+            raise Challenge(
+                f"the wiki answered with a bot-challenge page ({who}) instead of JSON;"
+                " gdprkb does not solve challenges"
+            )
 
 
 def _in_order(pages: list[PageInfo]) -> list[PageInfo]:

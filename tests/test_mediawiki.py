@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from scraper.faults import Faults
@@ -221,3 +222,16 @@ def test_a_wiki_without_lastrevid_is_read_from_revisions(sample_subset: Path) ->
         assert [(p.title, p.revision_id) for p in pages] == [
             (t, m.entry(t).revision_id) for t in m.titles()
         ]
+
+
+def test_a_challenge_sent_with_503_is_named_a_challenge() -> None:
+    from scraper.faults import CHALLENGE_HTML
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(503, html=CHALLENGE_HTML)
+
+    polite = Politeness("http://wiki.test", "t", 0)
+    c = MediaWikiClient(polite, Backoff(attempts=2, initial=0.01), httpx.MockTransport(answer))
+    with pytest.raises(Challenge, match="bot-challenge page"):
+        c.parse("X")
+    assert c.requests["robots"] == 0 and c.requests["parse"] == 2
