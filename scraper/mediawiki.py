@@ -223,9 +223,15 @@ class MediaWikiClient:
             wait=self._wait,
             retry=tenacity.retry_if_exception_type(Transient),
             before_sleep=lambda _: self._count("retries"),
+            sleep=self._sleep,
             reraise=True,
         )
         return retryer(call)
+
+    def _sleep(self, seconds: float) -> None:
+        # a backoff (even a long Retry-After) ends at once when the run is stopping
+        if self.polite.stop.wait(seconds):
+            raise Stopped("stopping: no more retries")
 
     def _wait(self, state: tenacity.RetryCallState) -> float:
         b = self.backoff
@@ -239,7 +245,7 @@ class MediaWikiClient:
         return exp
 
     def _get(self, url: str, params: dict[str, Any] | None, kind: str) -> httpx.Response:
-        self.polite.check(httpx.URL(url, params=params).__str__())
+        self.polite.check(str(httpx.URL(url, params=params)))
         self.polite.limiter.wait()
         self._count(kind)
         try:

@@ -343,3 +343,21 @@ def test_one_source_runs_again(mirror: Mirror, store: Store) -> None:
     assert source.run(limit=3).status == "done"
     s = source.run(limit=3)
     assert s.status == "done" and s.to_fetch == 3 and store.count_pages() == 6
+
+
+def test_ctrl_c_ends_a_long_retry_after_wait_at_once(mirror: Mirror, tmp_path: Path) -> None:
+    mirror.faults = Faults(("429",), rate=1.0, retry_after=120, only="parse")
+    proc = subprocess.Popen(
+        [GDPRKB, "--home", str(tmp_path), "scrape", "--wiki", mirror.url, "--no-progress"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while mirror.count(action="parse") < 1 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.3)  # now waiting out the Retry-After
+    t = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130 and b"interrupted" in err
+    assert time.monotonic() - t < 10
