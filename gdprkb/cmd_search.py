@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
 import sys
 from enum import StrEnum
@@ -48,8 +49,14 @@ def index_command(
     ctx: typer.Context,
     full: Annotated[bool, typer.Option("--full", help="Rebuild from scratch.")] = False,
     procs: Annotated[
-        int, typer.Option("--procs", min=1, help="Indexing processes for a full build.")
-    ] = 1,
+        int,
+        typer.Option(
+            "--procs",
+            min=1,
+            help="Indexing processes for a full build.",
+            show_default="2 if 2+ CPUs",
+        ),
+    ] = min(2, os.cpu_count() or 1),
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Build the search index, or bring it up to date with the corpus (new, changed, removed)."""

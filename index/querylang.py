@@ -33,6 +33,7 @@ FIELD_ALIASES: dict[str, str] = {
     "year": "year",
     "date": "date",
     "fine": "fine",
+    "has_fine": "has_fine",
     "kind": "kind",
     "lang": "language",
     "language": "language",
