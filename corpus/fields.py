@@ -103,6 +103,7 @@ def nullify(text: str | None) -> str | None:
 # "13/02/2020", "13-02-2020", "2020-02-13", "3.2.2020".
 _DMY = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})\.?$")
 _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_LEADING_DATE = re.compile(r"^(\d{1,2}\.\d{1,2}\.\d{4})\b(?!\.\d)")
 # "10 December 2020", "13. März 2025" - written out by some editors.
 _D_MONTH_Y = re.compile(r"^(\d{1,2})\.?\s*([^\W\d_]+)\.?,?\s*(\d{4})$")
 _MONTHS = {
@@ -137,6 +138,8 @@ def parse_date(text: str | None) -> str | None:
     t = nullify(text)
     if t is None:
         return None
+    if (m := _LEADING_DATE.match(t)) and m.end() < len(t):
+        t = m.group(1)  # "13.02.2020 (notified 20.02.2020)": the date shown first
     if m := _D_MONTH_Y.match(t):
         mo = _MONTHS.get(m.group(2).casefold(), 0)
         d, y = int(m.group(1)), int(m.group(3))
@@ -216,8 +219,15 @@ CURRENCY_BY_JURISDICTION = {name: "EUR" for name in _EURO} | {
 # "10,000 EUR", "20.000 EUR", "4 000 EUR", "2,000,000.00 EUR", "5,079.50 RON", "€110,000",
 # "EUR 1.5", "9.839,4 RON", "54,609,62 EUR" (the last: a typo'd decimal comma, unparseable).
 _FINE = re.compile(
-    r"^(?P<pre>[^\d\s]{1,4}\.?)?\s*(?P<num>\d[\d\s.,'\u2019\u202f]*?)\s*(?P<post>[^\d\s]{1,6}\.?)?$"
+    r"^(?P<pre>[^\d\s]{1,4}\.?)?\s*(?P<num>\d[\d\s.,'\u2019\u202f]*?)\s*"
+    r"(?:(?P<mult>million|millions|mio|mill|mln|m|billion|bn|mrd|thousand|k)\b\.?\s*)?"
+    r"(?P<post>[^\d\s]{1,6}\.?)?$",
+    re.IGNORECASE,
 )
+# "1.2 million EUR", "EUR 1,5 Mio.", "€ 20 k"
+_MULTIPLIERS = {"thousand": 1e3, "k": 1e3, "billion": 1e9, "bn": 1e9, "mrd": 1e9}
+# "10.000,- EUR" / "EUR 500,--": the dash stands for zero cents.
+_NO_CENTS = re.compile(r"[.,]-{1,2}(?=\s|$)")
 
 
 def _parse_number(num: str) -> float | None:
@@ -277,7 +287,7 @@ def parse_fine(
     t = nullify(text)
     if t is None:
         return None, None, None
-    m = _FINE.match(t)
+    m = _FINE.match(_NO_CENTS.sub("", t))
     if not m:
         return None, None, t
     pre, post = m.group("pre"), m.group("post")
@@ -286,7 +296,18 @@ def parse_fine(
     ok, cur = _currency(pre or post, jurisdiction)
     if not ok:
         return None, None, t
-    amount = _parse_number(m.group("num"))
+    num = m.group("num").strip()
+    mult = (m.group("mult") or "").casefold()
+    if mult:
+        # With a multiplier the number is small and any single mark is decimal: "1,5 Mio".
+        amount = (
+            _parse_number(num.replace(",", ".")) if num.count(",") + num.count(".") == 1 else None
+        )
+        amount = amount if amount is not None else _parse_number(num)
+        if amount is not None:
+            amount = round(amount * _MULTIPLIERS.get(mult, 1e6), 2)
+    else:
+        amount = _parse_number(num)
     if amount is None:
         return None, None, t
     if cur is None and pre is None and post is None:
