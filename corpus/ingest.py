@@ -40,6 +40,7 @@ class IngestResult:
     unchanged: int = 0
     articles: int = 0
     not_decision: int = 0
+    older: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -50,7 +51,7 @@ class IngestResult:
     @property
     def total(self) -> int:
         """Inputs seen."""
-        base = self.ingested + self.unchanged + self.articles + self.not_decision
+        base = self.ingested + self.unchanged + self.articles + self.not_decision + self.older
         return base + len(self.failed)
 
     def summary_lines(self) -> list[str]:
@@ -60,6 +61,8 @@ class IngestResult:
             f"{self.articles} article pages, {self.not_decision} not a decision, "
             f"{self.unchanged} unchanged, {len(self.failed)} failed"
         ]
+        if self.older:
+            lines[0] += f" ({self.older} skipped: older than the stored revision)"
         lines += [f"failed: {name}: {reason}" for name, reason in self.failed]
         return lines
 
@@ -191,6 +194,12 @@ def _tasks(
         if store.is_current(meta, raw):
             # The very same page, already parsed by this parser: skip the parse entirely.
             result.unchanged += 1
+            _clear(store, item.name)
+            yield None
+            continue
+        stored = store.stored_revision(meta.page_id)
+        if stored and stored[0] > meta.revision_id:
+            result.older += 1  # an old saved copy must not replace a newer stored revision
             _clear(store, item.name)
             yield None
             continue

@@ -180,9 +180,9 @@ class Store:
         """Store one parsed page with its raw HTML; return "new", "updated" or "unchanged".
 
         The same page_id and revision parsed by the same PARSER_VERSION is "unchanged" without
-        a write. With `recheck` (reparse) the record is compared even then, and only a changed
-        record is written. `compressed` is `compress_raw(raw)` when the caller already made it
-        (ingest does, in a worker thread).
+        a write; so is a revision older than the stored one. With `recheck` (reparse) the
+        record is compared even then, and only a changed record is written. `compressed` is
+        `compress_raw(raw)` when the caller already made it (ingest does, in its workers).
         """
         new_type = _type_of(page)
         if page.page_id != meta.page_id:
@@ -195,6 +195,8 @@ class Store:
             same_rev = old is not None and old[0] == meta.revision_id
             if same_rev and old[1] == PARSER_VERSION and not recheck:
                 return "unchanged"
+            if old is not None and old[0] > meta.revision_id:
+                return "unchanged"  # an older saved copy: the store never goes back in time
             record = _record_json(page)
             if same_rev and old[2] == new_type and self._stored_record(meta.page_id) == record:
                 if old[1] != PARSER_VERSION:

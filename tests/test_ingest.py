@@ -244,6 +244,22 @@ def test_parallel_ingest_and_reparse_equal_the_serial_ones(
     assert snapshot(db) == snapshot(sample_db)
 
 
+def test_an_older_saved_copy_never_replaces_a_newer_revision(
+    sample_pages: Path, tmp_path: Path
+) -> None:
+    old, new = tmp_path / "old.html", tmp_path / "new.html"
+    old.write_bytes(page_bytes(sample_pages, SEED))
+    new.write_bytes(bump_revision(page_bytes(sample_pages, SEED), 3))
+    with Store(tmp_path / "c.sqlite") as s:
+        assert ingest(s, [new], progress=False).new == 1
+        result = ingest(s, [old], progress=False)
+        case = s.get_case(SEED)
+        assert case is not None and case.revision_id == 37187
+        assert s.stored_revision(SEED) == (37187, PARSER_VERSION)
+    assert (result.older, result.ingested, result.failed) == (1, 0, [])
+    assert result.summary_lines()[0].endswith("(1 skipped: older than the stored revision)")
+
+
 def test_same_page_twice_in_one_batch(sample_pages: Path, tmp_path: Path) -> None:
     src = sample_pages / f"{SEED}.html"
     with Store(tmp_path / "c.sqlite") as s:

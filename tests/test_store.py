@@ -126,6 +126,14 @@ def test_new_revision_updates_and_bumps_seq(store: Store) -> None:
     assert list(store.iter_raw())[0][1] == RAW + b"!"
 
 
+def test_an_older_revision_is_not_written(store: Store) -> None:
+    store.put(case(1, rev=5), RAW, meta(1, rev=5))
+    assert store.put(case(1, rev=4, outcome="Old"), RAW, meta(1, rev=4)) == "unchanged"
+    got = store.get_case(1)
+    assert got is not None and got.revision_id == 5 and got.outcome == "Violation Found"
+    assert store.seq == 1
+
+
 def test_recheck_rewrites_only_a_changed_record(store: Store) -> None:
     store.put(case(1), RAW, meta(1))
     assert store.put(case(1), RAW, meta(1), recheck=True) == "unchanged"
