@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Page, expect, sync_playwright
 
 from corpus.store import Store
 from gdprkb.home import Home
@@ -106,6 +106,7 @@ def test_search_filter_open_case_in_chromium(served: str, sample_home: Path) -> 
         )
         try:
             page = browser.new_page()
+            page.set_default_timeout(60_000)  # CI machines are shared; waits, not sleeps
             page.goto(served)
             wait_text(page, "decisions ·")
 
@@ -113,13 +114,13 @@ def test_search_filter_open_case_in_chromium(served: str, sample_home: Path) -> 
             box.fill(QUERY)
             box.press("Enter")
             wait_text(page, f"{total:,} decisions")
-            assert "q=video+surveillance+employee" in page.url
+            page.wait_for_url("**q=video+surveillance+employee*")
 
             page.locator(".st-key-w_f_jurisdiction").click()
             page.get_by_role("option", name=f"Spain ({spain.count})").click()
             wait_text(page, f"{narrowed.total:,} decisions")
             page.keyboard.press("Escape")
-            assert "jurisdiction=Spain" in page.url
+            page.wait_for_url("**jurisdiction=Spain*")
             first = narrowed.hits[0]
             card = page.locator(f".st-key-open_{first.page_id}")
             card.wait_for()
@@ -128,7 +129,7 @@ def test_search_filter_open_case_in_chromium(served: str, sample_home: Path) -> 
 
             card.locator("button").click()
             wait_text(page, "GDPRhub content is")
-            assert f"case={first.page_id}" in page.url
+            page.wait_for_url(f"**case={first.page_id}&*")
             case = Store(Home(sample_home).db).get_case(first.page_id)
             assert case is not None
             page.get_by_role("heading", name=case.title).wait_for()
@@ -140,7 +141,7 @@ def test_search_filter_open_case_in_chromium(served: str, sample_home: Path) -> 
             page.get_by_role("heading", name=case.title).wait_for(timeout=30_000)
             page.get_by_text("Back to results").click()
             wait_text(page, f"{narrowed.total:,} decisions")
-            assert page.locator(".st-key-w_q input").input_value() == QUERY
+            expect(page.locator(".st-key-w_q input")).to_have_value(QUERY)
         finally:
             browser.close()
     for name in ("search.png", "case.png"):
