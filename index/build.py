@@ -25,6 +25,7 @@ from index.schema import SCHEMA_VERSION, build_schema, to_document
 
 STATE_FILE = "gdprkb-index.json"
 LOCK_TIMEOUT_S = 60.0
+MAX_SEGMENTS = 8
 
 
 class IndexBusy(RuntimeError):
@@ -165,7 +166,11 @@ def _incremental(store: Store, index_dir: Path, last_seq: int, *, progress: bool
     except BaseException:
         writer.cancel()
         raise
-    writer.commit()
+    # A small update adds a segment instead of rewriting big ones (Whoosh's default merge may
+    # rewrite the whole index); past MAX_SEGMENTS the small segments are merged again.
+    with ix.reader() as reader:
+        segments = len(reader.leaf_readers())
+    writer.commit(merge=segments >= MAX_SEGMENTS)
     _write_state(index_dir, seq)
     docs = ix.doc_count()
     ix.close()
