@@ -46,10 +46,11 @@ def page_url(title: str, wiki: str = DEFAULT_WIKI) -> str:
 # C0 control characters other than tab/newline/CR/FF: plenty of them means binary, not HTML.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 _UTF8_PARSER = html.HTMLParser(encoding="utf-8")
-# Compiled once; evaluated in C (a Python loop over every div is measurably slower).
-_FIND_CONTENT = etree.XPath(
-    f"(//div[contains(concat(' ', normalize-space(@class), ' '), ' {PARSER_OUTPUT} ')])[1]"
-)
+# Compiled once, evaluated in C. A saved page has the content under #mw-content-text, which
+# libxml2 finds through its ID table without scanning the document; a fragment needs the scan.
+_CONTENT_CLASS = f"contains(concat(' ', normalize-space(@class), ' '), ' {PARSER_OUTPUT} ')"
+_FIND_CONTENT_BY_ID = etree.XPath(f"id('mw-content-text')/div[{_CONTENT_CLASS}][1]")
+_FIND_CONTENT = etree.XPath(f"(//div[{_CONTENT_CLASS}])[1]")
 
 
 class RawPage:
@@ -162,7 +163,9 @@ def content_root(page: RawPage) -> HtmlElement:
             doc = html.fragment_fromstring(page.raw, create_parent="div", parser=_UTF8_PARSER)
     except (etree.ParserError, ValueError) as e:
         raise ParseError(f"unparseable HTML: {e}") from None
-    found = _FIND_CONTENT(doc)
+    found = _FIND_CONTENT_BY_ID(doc) if page.full else None
+    if not found:
+        found = _FIND_CONTENT(doc)
     if isinstance(found, list) and found and isinstance(found[0], HtmlElement):
         return found[0]
     raise ParseError("not a GDPRhub page: no MediaWiki content (mw-parser-output)")

@@ -238,9 +238,10 @@ def machine_translation(paras: list[str]) -> str | None:
     while paras and (m := _MT_INTRO.match(paras[0])):
         note = paras[0][m.end() :]
         paras = [note, *paras[1:]] if note else paras[1:]
-    joined = "\n".join(paras)
-    if any(clue in joined for clue in _MT_DEBRIS_CLUES) and _MT_DEBRIS.search(joined):
+    text = join(paras)
+    if text and any(clue in text for clue in _MT_DEBRIS_CLUES) and _MT_DEBRIS.search(text):
         paras = [p for p in paras if not _MT_DEBRIS.match(p)]
+        text = join(paras)
     if len(paras) == 1 and _MT_MISSING.match(paras[0]):
         return None
-    return join(paras)
+    return text
