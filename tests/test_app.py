@@ -347,3 +347,16 @@ def test_a_broken_index_gives_a_message_not_a_traceback(
     monkeypatch.setenv("GDPRKB_HOME", str(tmp_path))
     at = run_app(q="consent")
     assert at.error and "index" in at.error[0].value
+
+
+def test_pages_of_results_and_the_page_in_the_url(home: Home, index: SearchIndex) -> None:
+    at = run_app(q="consent")
+    pager = at.get("pagination")[0]
+    total = index.search("consent").total
+    assert pager.num_pages == -(-total // 20) > 1
+    pager.set_value(2).run()
+    assert at.query_params["page"] == "2"
+    assert open_buttons(at) == [h.page_id for h in index.search("consent", page=2).hits]
+    # A new query starts again at page 1.
+    at.text_input(key="w_q").input("consent cookies").run()
+    assert "page" not in at.query_params
