@@ -53,6 +53,7 @@ FIELD_ALIASES: dict[str, str] = {
 }
 # Bounds on what one query may ask for, so a pasted list cannot stall the index.
 MAX_CLAUSES = 64
+MAX_DEPTH = 16  # nested parentheses; deeper ones are read as if absent
 MIN_PREFIX = 2
 
 
@@ -220,6 +221,7 @@ class _Parser:
         self.pos = 0
         self.warnings = warnings
         self.clauses = 0
+        self.depth = 0
 
     def peek(self) -> Token | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
@@ -269,23 +271,29 @@ class _Parser:
         return items[0] if len(items) == 1 else Or(tuple(items))
 
     def unary(self) -> Node | None:
-        tok = self.peek()
-        if tok in (("OP", "NOT"), ("NEG",)):
+        negations = 0  # counted, not recursed: "NOT NOT x" is x, however long the chain
+        while self.peek() in (("OP", "NOT"), ("NEG",)):
             self.pos += 1
+            negations += 1
+        if negations:
             nxt = self.peek()
-            if nxt is None or nxt == (")",) or nxt[0] == "OP" and nxt[1] != "NOT":
+            if nxt is None or nxt == (")",) or nxt[0] == "OP":
                 self.warnings.append('"NOT" needs something after it; ignored.')
                 return None
-            item = self.unary()
-            return Not(item) if item is not None else None
-        return self.primary()
+        item = self.primary()
+        return Not(item) if item is not None and negations % 2 else item
 
     def primary(self) -> Node | None:
         tok = self.peek()
         assert tok is not None
         self.pos += 1
         if tok == ("(",):
+            if self.depth >= MAX_DEPTH:
+                self.warnings.append(f"Parentheses nested deeper than {MAX_DEPTH} are ignored.")
+                return None
+            self.depth += 1
             inner = self.and_expr()
+            self.depth -= 1
             if self.peek() == (")",):
                 self.pos += 1
             else:
@@ -354,7 +362,7 @@ def parse_query(text: str | None) -> ParsedQuery:
     # NFC: a decomposed "ó" (o + combining accent) must fold like a composed one.
     tokens = tokenize(unicodedata.normalize("NFC", text or "").strip(), warnings)
     node = _Parser(tokens, warnings).parse()
-    return ParsedQuery(node, warnings)
+    return ParsedQuery(node, list(dict.fromkeys(warnings)))  # each warning once
 
 
 def is_text_only(node: Node) -> bool:

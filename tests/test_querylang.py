@@ -151,3 +151,16 @@ def test_loose_render_ors_plain_words_but_keeps_filters() -> None:
 
 def test_decomposed_accents_are_composed() -> None:
     assert node("Perso\u0301nuvernd") == Word("Persónuvernd")
+
+
+@pytest.mark.parametrize(
+    "text", ["(" * 5000 + "x", "NOT " * 3000 + "x", ")" * 5000, '"' * 5001, "article:" + "(" * 3000]
+)
+def test_pathological_input_is_bounded_and_never_raises(text: str) -> None:
+    parsed = parse_query(text)
+    assert len(parsed.warnings) <= 3 and len(render(parsed.node)) < 2000
+
+
+def test_double_negation_cancels() -> None:
+    assert node("NOT NOT cookies") == Word("cookies")
+    assert node("NOT (a OR b)") == Not(Or((Word("a"), Word("b"))))
