@@ -26,7 +26,7 @@ import httpx
 from tqdm import tqdm
 
 from corpus.parse import page_url, parse_page
-from corpus.record import NotADecision, PageMeta, ParsedPage, ParseError
+from corpus.record import ArticlePage, NotADecision, PageMeta, ParsedPage, ParseError
 from corpus.store import Store, StoreError
 from scraper.mediawiki import (
     ApiError,
@@ -53,6 +53,7 @@ class Summary:
     updated: int = 0
     unchanged: int = 0
     not_a_decision: int = 0
+    articles: int = 0  # GDPR article commentary pages, new or updated
     failed: int = 0
     gone: int = 0  # stored pages the wiki no longer has (deleted with prune)
     deleted: int = 0
@@ -72,6 +73,7 @@ class Summary:
         return (
             f"{self.new} new, {self.updated} updated, {self.unchanged} unchanged, "
             f"{self.failed} failed, {self.not_a_decision} not a decision"
+            + (f", {self.articles} GDPR article pages" if self.articles else "")
             + (f", {self.gone} gone from the wiki" if self.gone else "")
             + (f" ({self.deleted} deleted)" if self.deleted else "")
             + f"; {self.requests.get('total', 0)} requests"
@@ -298,6 +300,8 @@ class MediaWikiSource:
             s.unchanged += 1
         elif isinstance(got.page, NotADecision):
             s.not_a_decision += 1
+        elif isinstance(got.page, ArticlePage):
+            s.articles += 1
         elif result == "new":
             s.new += 1
         else:

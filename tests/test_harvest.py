@@ -73,7 +73,7 @@ def test_a_harvest_equals_an_ingest_of_the_same_pages(
     s = harvest(mirror, store, runs_dir=tmp_path / "runs")
     n = len(mirror.titles())
     assert s.status == "done" and s.error is None and s.failures == []
-    assert s.new + s.not_a_decision == n and s.to_fetch == s.listed == n
+    assert s.new + s.articles + s.not_a_decision == n and s.to_fetch == s.listed == n
     assert corpus(store) == expected(mirror, ingested)
     assert mirror.count(action="parse") == n
     assert s.requests == {"robots": 1, "listing": 1, "parse": n, "total": n + 2}
@@ -123,7 +123,7 @@ def test_changed_revisions_are_refetched_and_nothing_else(
         mirror.bump(t, lambda h: h.replace("</p>", " REVISED-IN-TEST</p>", 1))
     mirror.reset_log()
     s = harvest(mirror, store)
-    assert (s.updated, s.to_fetch) == (3, 3)
+    assert (s.updated + s.articles, s.to_fetch) == (3, 3)
     assert sorted(r.params["page"] for r in mirror.requests if "page" in r.params) == changed
     after = corpus(store)
     for t in changed:
@@ -192,7 +192,7 @@ def test_challenge_html_inside_the_content_is_not_stored(mirror: Mirror, store: 
 def test_missing_titles_are_reported_and_the_rest_goes_on(mirror: Mirror, store: Store) -> None:
     real = mirror.titles()[4]
     s = harvest(mirror, store, titles=["No such page", real.replace(" ", "_")])
-    assert s.status == "done" and s.new + s.not_a_decision == 1
+    assert s.status == "done" and s.new + s.articles + s.not_a_decision == 1
     assert s.failures == [
         {"title": "No such page", "reason": "no such page on the wiki (missingtitle)"}
     ]
@@ -216,7 +216,7 @@ def test_a_page_deleted_between_listing_and_fetch_is_counted_gone(
 
 def test_limit_fetches_a_sample_and_the_next_run_continues(mirror: Mirror, store: Store) -> None:
     s = harvest(mirror, store, limit=10)
-    assert (s.to_fetch, s.new + s.not_a_decision) == (10, 10)
+    assert (s.to_fetch, s.new + s.articles + s.not_a_decision) == (10, 10)
     s = harvest(mirror, store, limit=10)
     assert s.to_fetch == 10 and store.count_pages() == 20
     assert mirror.count(action="parse") == 20
@@ -229,7 +229,7 @@ def test_titles_refresh_only_those(mirror: Mirror, store: Store) -> None:
     mirror.bump(b)
     mirror.reset_log()
     s = harvest(mirror, store, titles=[a])
-    assert (s.updated, mirror.count(action="parse")) == (1, 1)
+    assert (s.updated + s.articles, mirror.count(action="parse")) == (1, 1)
     assert store.known_revisions()[b][1] != mirror.entry(b).revision_id
 
 
@@ -361,3 +361,35 @@ def test_ctrl_c_ends_a_long_retry_after_wait_at_once(mirror: Mirror, tmp_path: P
     _, err = proc.communicate(timeout=30)
     assert proc.returncode == 130 and b"interrupted" in err
     assert time.monotonic() - t < 10
+
+
+# A page of the main namespace that is not a decision, written for this test (not GDPRhub's).
+HELP_PAGE = """<!DOCTYPE html><html><head><title>How to contribute - GDPRhub</title><script>
+RLCONF={"wgPageName":"How_to_contribute","wgTitle":"How to contribute","wgCurRevisionId":%d,
+"wgRevisionId":%d,"wgArticleId":990001,"wgNamespaceNumber":0,"wgCategories":["Help"]};
+</script></head><body><div id="content"><div class="mw-parser-output"><p>Write a summary of
+a decision and add it to the wiki.</p></div><div class="printfooter">Retrieved from
+"<a dir="ltr" href="https://gdprhub.eu/index.php?title=How_to_contribute&amp;oldid=%d">x</a>"
+</div><div id="catlinks" class="catlinks"></div></div></body></html>"""
+
+
+def test_non_decisions_are_stored_and_not_fetched_again(
+    sample_subset: Path, tmp_path: Path, store: Store
+) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for f in sorted(sample_subset.iterdir())[:5]:
+        (folder / f.name).symlink_to(f.resolve())
+    (folder / "990001.html").write_text(HELP_PAGE % (7, 7, 7))
+    with Mirror(folder) as m:
+        s = harvest(m, store)
+        assert (s.not_a_decision, s.new + s.articles, s.failed) == (1, 5, 0)
+        (other,) = store.iter_others()
+        assert (other.title, other.page_id, other.revision_id) == ("How to contribute", 990001, 7)
+        assert other == parse_page(HELP_PAGE % (7, 7, 7))
+        m.reset_log()
+        s = harvest(m, store)
+        assert (s.unchanged, m.count(action="parse")) == (6, 0)
+        m.bump("How to contribute")
+        s = harvest(m, store)
+        assert (s.not_a_decision, m.count(action="parse")) == (1, 1)
