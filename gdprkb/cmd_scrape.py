@@ -123,11 +123,12 @@ def mirror(
             typer.echo(f"error: --faults {faults!r}: kinds are {','.join(FAULT_KINDS)}", err=True)
             raise typer.Exit(2)
         plan = Faults(kinds, first=fault_first, rate=fault_rate, seed=seed)
-    try:
-        m = Mirror(folder, faults=plan)
-    except Exception as e:  # a page the parser cannot read names itself in the message
-        typer.echo(f"error: {folder}: {e}", err=True)
-        raise typer.Exit(1) from None
+    m = Mirror(folder, faults=plan)
+    for path, reason in m.skipped:
+        typer.echo(f"skipped {path}: {reason}", err=True)
+    if not m.titles():
+        typer.echo(f"error: {folder}: no saved wiki pages (*.html) to serve", err=True)
+        raise typer.Exit(1)
     try:
         m.serve(
             port,

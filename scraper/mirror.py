@@ -80,9 +80,13 @@ class Mirror:
         self.folder = Path(self.folder)
         self._lock = threading.Lock()
         self._pages: dict[str, Entry] = {}
+        self.skipped: list[tuple[Path, str]] = []  # files that are not saved wiki pages
         for path in sorted(self.folder.glob("*.htm*")):
-            html = path.read_text(encoding="utf-8", errors="replace")
-            meta = read_meta(html)
+            try:
+                meta = read_meta(path.read_text(encoding="utf-8", errors="replace"))
+            except (OSError, ParseError) as e:
+                self.skipped.append((path, str(e)))
+                continue
             url = meta.url or page_url(meta.title)
             self._pages[meta.title] = Entry(
                 meta.title, meta.page_id, meta.revision_id, list(meta.categories), url, path

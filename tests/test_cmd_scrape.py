@@ -83,3 +83,11 @@ def test_every_option_is_in_the_readme() -> None:
             names = [o for o in (*param.opts, *param.secondary_opts) if o.startswith("--")]
             if names:
                 assert any(o in section for o in names), f"{name} {names} is not in the README"
+
+
+def test_mirror_command_skips_files_that_are_not_pages(tmp_path: Path) -> None:
+    (tmp_path / "notes.html").write_text("<html><body>my notes</body></html>")
+    r = subprocess.run([GDPRKB, "mirror", str(tmp_path)], capture_output=True, text=True)
+    assert r.returncode == 1
+    assert f"skipped {tmp_path / 'notes.html'}: no MediaWiki page metadata" in r.stderr
+    assert "no saved wiki pages (*.html) to serve" in r.stderr
