@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import sqlite3
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -79,6 +80,9 @@ def scrape(
     except ValueError as e:  # a malformed --wiki
         typer.echo(f"error: {e}", err=True)
         raise typer.Exit(2) from None
+    except sqlite3.Error as e:
+        typer.echo(f"error: the corpus database {home.db}: {e}", err=True)
+        raise typer.Exit(1) from None
     for f in summary.failures[:20]:
         typer.echo(f"failed: {f['title']}: {f['reason']}", err=True)
     if len(summary.failures) > 20:

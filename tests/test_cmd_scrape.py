@@ -91,3 +91,20 @@ def test_mirror_command_skips_files_that_are_not_pages(tmp_path: Path) -> None:
     assert r.returncode == 1
     assert f"skipped {tmp_path / 'notes.html'}: no MediaWiki page metadata" in r.stderr
     assert "no saved wiki pages (*.html) to serve" in r.stderr
+
+
+def test_scrape_command_names_a_bad_wiki_url_and_an_unusable_database(
+    mirror: Mirror, tmp_path: Path
+) -> None:
+    r = subprocess.run(
+        [GDPRKB, "--home", str(tmp_path), "scrape", "--wiki", "gdprhub.eu"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert r.returncode == 2 and "--wiki 'gdprhub.eu': not an http(s) URL" in r.stderr
+    (tmp_path / "corpus.sqlite").write_bytes(b"this is not a database" * 100)
+    r = subprocess.run(
+        [GDPRKB, "--home", str(tmp_path), "scrape", "--wiki", mirror.url, "--no-progress"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert r.returncode == 1 and "error: the corpus database" in r.stderr
+    assert "Traceback" not in r.stderr
