@@ -64,6 +64,9 @@ def scrape(
     home: Home = ctx.obj.ensure()
     wanted = [t for raw in titles or [] for t in raw.split("|") if t.strip()] or None
     signal.signal(signal.SIGTERM, _raise_interrupt)
+    # Python leaves SIGINT ignored when started from a shell that ignores it (background jobs
+    # of scripts, some CI runners); Ctrl-C / kill -INT must still end the run cleanly.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         with Store(home.db) as store:
             source = GDPRhub(
