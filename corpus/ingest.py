@@ -182,7 +182,7 @@ def _tasks(
         try:
             raw = reader.read(item)
         except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as e:
-            _fail(store, result, item.name, f"cannot read: {e or type(e).__name__}")
+            _fail(store, result, item.name, f"cannot read: {str(e) or type(e).__name__}")
             yield None
             continue
         try:

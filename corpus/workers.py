@@ -8,6 +8,7 @@ and crash safety are those of a single writer. With jobs=1 everything runs inlin
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
 from collections import deque
@@ -53,7 +54,9 @@ def default_jobs() -> int:
 
 
 def _exit_with_parent(parent: int) -> None:
-    """Worker initializer: leave when the ingest process dies (even by kill -9), not linger."""
+    """Worker initializer: leave when the ingest process dies (even by kill -9), not linger;
+    leave Ctrl-C to the main process, which rolls back its open batch and stops the pool."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch() -> None:
         while os.getppid() == parent:

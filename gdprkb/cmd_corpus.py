@@ -102,6 +102,17 @@ def _store(ctx: typer.Context) -> Iterator[Store]:
         store.close()
 
 
+@contextmanager
+def _interruptible() -> Iterator[None]:
+    """Ctrl-C: the open batch is rolled back, earlier ones are kept; say so, exit 130."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        typer.echo("\ninterrupted: pages stored so far are kept; run the same command again "
+                   "to finish", err=True)  # fmt: skip
+        raise typer.Exit(130) from None
+
+
 def _report(result: IngestResult, verb: str) -> None:
     head, *failures = result.summary_lines()
     typer.echo(head.replace("ingested", verb, 1))
@@ -126,14 +137,14 @@ def ingest_cmd(
     decision, unchanged pages, and each failed file with its reason. Exit code 1 when any file
     failed (the others are still stored).
     """
-    with _store(ctx) as store:
+    with _store(ctx) as store, _interruptible():
         result = ingest(store, paths, progress=not quiet, jobs=jobs or default_jobs())
     _report(result, "ingested")
 
 
 def reparse_cmd(ctx: typer.Context, quiet: QuietOpt = False, jobs: JobsOpt = None) -> None:
     """Rebuild every record from the stored raw pages (offline); rewrite only changed records."""
-    with _store(ctx) as store:
+    with _store(ctx) as store, _interruptible():
         result = reparse(store, progress=not quiet, jobs=jobs or default_jobs())
     _report(result, "reparsed")
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
+import sqlite3
 import subprocess
 import sys
+import time
+from contextlib import closing
 from pathlib import Path
 
 import pandas as pd
@@ -207,3 +211,31 @@ def test_export_into_a_closed_pipe_ends_quietly(home: Path) -> None:
     assert proc.wait(timeout=60) == 0
     assert proc.stderr.read() == b""
     assert first["page_id"] > 0
+
+
+def test_ctrl_c_keeps_whole_batches_and_says_how_to_finish(
+    tmp_path: Path, sample_pages: Path
+) -> None:
+    gdprkb = Path(sys.executable).with_name("gdprkb")
+    home = tmp_path / "h"
+    cmd = [str(gdprkb), "--home", str(home), "ingest", "-q", "--jobs", "2", str(sample_pages)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while _pages(home / "corpus.sqlite") < 100 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "interrupted: pages stored so far are kept; run the same command again" in err
+    assert "Traceback" not in err
+    with Store(home / "corpus.sqlite") as s:
+        assert s.integrity_check() == "ok"
+        assert 0 < s.count_pages() < 922 and s.count_pages() % 100 == 0
+
+
+def _pages(db: Path) -> int:
+    try:
+        with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as con:
+            return int(con.execute("SELECT count(*) FROM pages").fetchone()[0])
+    except sqlite3.Error:
+        return 0
