@@ -103,6 +103,7 @@ class MediaWikiSource:
     rate: ClassVar[float] = 1.0  # requests per second, 0 = unlimited
     concurrency: ClassVar[int] = 2
     challenge_limit: ClassVar[int] = 5  # consecutive challenge pages before the run gives up
+    robots_max_age: ClassVar[float] = 24 * 3600  # RFC 9309: reuse robots.txt for up to a day
 
     def __init__(
         self,
@@ -171,7 +172,7 @@ class MediaWikiSource:
             s.log = str(self.runs_dir / f"scrape-{stamp}.json")
         self._write_log(s)
         try:
-            self.client.load_robots()
+            self._robots()
             plan, complete = self._plan(s, s.options["titles"], limit)
             s.durations["listing"] = round(time.monotonic() - t0, 3)
             t1 = time.monotonic()
@@ -192,6 +193,24 @@ class MediaWikiSource:
             s.durations["total"] = round(time.monotonic() - t0, 3)
             self._write_log(s)
         return s
+
+    def _robots(self) -> None:
+        """Adopt robots.txt: the copy from an earlier run if young enough, else fetched anew."""
+        cache = None
+        if self.runs_dir is not None:
+            host, port = self.polite.host
+            cache = self.runs_dir / f"robots-{host}-{port}.json"
+            try:
+                saved = json.loads(cache.read_text())
+                if 0 <= time.time() - float(saved["at"]) < self.robots_max_age:
+                    self.polite.load_robots(int(saved["status"]), str(saved["text"]))
+                    return
+            except (OSError, ValueError, KeyError, TypeError):
+                pass  # none yet, or unreadable: fetch it
+        status, text = self.client.load_robots()
+        if cache is not None:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            cache.write_text(json.dumps({"at": time.time(), "status": status, "text": text}))
 
     def _plan(
         self, s: Summary, titles: list[str] | None, limit: int | None

@@ -125,10 +125,11 @@ class MediaWikiClient:
         self._http.close()
 
     # -- the calls --------------------------------------------------------------------------
-    def load_robots(self) -> None:
-        """Fetch and adopt robots.txt (before any API call)."""
+    def load_robots(self) -> tuple[int, str]:
+        """Fetch and adopt robots.txt (before any API call); its status and text."""
         resp = self._retrying(lambda: self._get(self.polite.robots_url, None, "robots"))
         self.polite.load_robots(resp.status_code, resp.text)
+        return resp.status_code, resp.text
 
     def iter_pages(self, namespace: int = 0) -> Iterator[PageInfo]:
         """Every non-redirect page of a namespace with its revision id and URL, 500 a request.

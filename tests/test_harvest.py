@@ -393,3 +393,21 @@ def test_non_decisions_are_stored_and_not_fetched_again(
         m.bump("How to contribute")
         s = harvest(m, store)
         assert (s.not_a_decision, m.count(action="parse")) == (1, 1)
+
+
+def test_robots_txt_is_reused_for_a_day(mirror: Mirror, store: Store, tmp_path: Path) -> None:
+    runs = tmp_path / "runs"
+    harvest(mirror, store, runs_dir=runs)
+    mirror.reset_log()
+    s = harvest(mirror, store, runs_dir=runs)
+    assert s.to_fetch == 0 and s.requests == {"listing": 1, "total": 1}
+    assert [r.path for r in mirror.requests] == ["/api.php"]
+
+    class Stale(GDPRhub):
+        robots_max_age = 0
+
+    mirror.robots = "User-agent: *\nDisallow: /api.php\n"
+    s = Stale(store, wiki=mirror.url, rate=0, backoff=FAST, runs_dir=runs).run()
+    assert s.status == "failed" and "disallows /api.php" in (s.error or "")
+    s = harvest(mirror, store, runs_dir=runs)  # the fresh copy, with its Disallow, is kept
+    assert s.status == "failed" and s.requests["total"] == 0
