@@ -158,7 +158,8 @@ def main() -> None:
         other = s.requests["total"] - s.requests.get("parse", 0)
         print(
             f"wiki without the allpages generator: {secs:.2f} s, {other} robots/listing/info "
-            f"requests = 1 per {n / other:.0f} pages (list=allpages + prop=info|revisions in batches of 50)"
+            f"requests = 1 per {n / other:.0f} pages"
+            " (list=allpages + prop=info|revisions in batches of 50)"
         )
     print("\ntargets:", "met" if ok else "NOT MET")
     sys.exit(0 if ok else 1)
