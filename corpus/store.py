@@ -114,7 +114,7 @@ class Store:
         if self._db.execute("PRAGMA user_version").fetchone()[0] != tables.SCHEMA_VERSION:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.executescript(
-                f"BEGIN IMMEDIATE; {tables.SCHEMA}"
+                f"BEGIN IMMEDIATE; {tables.SCHEMA} {tables.migrations(self._db)}"
                 f" PRAGMA user_version={tables.SCHEMA_VERSION}; COMMIT;"
             )
 

@@ -8,9 +8,10 @@ tombstones; `state` holds the feed's sequence number.
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS pages (
     page_id        INTEGER PRIMARY KEY,
@@ -73,6 +74,16 @@ CREATE TABLE IF NOT EXISTS state (
 );
 INSERT OR IGNORE INTO state (key, value) VALUES ('seq', 0);
 """
+
+
+def migrations(db: sqlite3.Connection) -> str:
+    """SQL bringing an older store's tables up to SCHEMA (run after it; "" when current)."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(pages)")}
+    if columns and "raw_crc" not in columns:
+        # Version 1 had no CRC: 0 reads as "unknown", so the next ingest parses the page again.
+        return "ALTER TABLE pages ADD COLUMN raw_crc INTEGER NOT NULL DEFAULT 0;"
+    return ""
+
 
 # Filters iter_cases/count_cases accept: name -> SQL on the cases table (one `?` each).
 COLUMN_FILTERS = {

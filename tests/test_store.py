@@ -367,3 +367,15 @@ def test_a_reader_opens_while_a_writer_holds_a_batch(tmp_path: Path) -> None:
             t.start()
             t.join(timeout=5)
             assert counts == [1]  # opened at once, saw the last committed state
+
+
+def test_a_version_1_store_is_migrated(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.sqlite"
+    with Store(path) as s:
+        s.put(case(1), RAW, meta(1))
+        s._db.executescript("ALTER TABLE pages DROP COLUMN raw_crc; PRAGMA user_version=1;")
+    with Store(path) as s:
+        assert s.get_case(1) == case(1)
+        assert not s.is_current(meta(1), RAW)  # CRC unknown: the next ingest parses again
+        assert s.put(case(1), RAW, meta(1)) == "unchanged"
+        assert s._db.execute("PRAGMA user_version").fetchone()[0] == 2
