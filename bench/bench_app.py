@@ -3,8 +3,9 @@
 Serves the app (`gdprkb serve`) on 127.0.0.1 and drives Debian's chromium with Playwright, as
 tests/test_browser.py does. For each query it times, in this one process:
 
-- browser: from pressing Enter in the query box to the rendered results (the header with the
-  expected total, the last card of the page, and the sidebar facets with their counts);
+- browser: from pressing Enter in the query box to the rendered results: the header with the
+  expected total, exactly the expected cards in order, and no element (sidebar facets
+  included) still stale from the previous run;
 - CLI: `gdprkb search QUERY --limit 20 --json` as a user runs it (process start included);
 - API: `index.query.search(...)` in-process, page of 20 with facets and snippets (what both
   call), for reference.
@@ -41,6 +42,15 @@ QUERIES = [
     "consent newsletter",
     "article:32 fine:>10000",
 ]
+# Done = the header shows the query's total, the cards are exactly the expected page, in
+# order, and nothing on the page is left stale from the previous run (sidebar facets included).
+RENDERED = """([total, ids]) => {
+  if (!document.body.innerText.includes(total + " decisions ·")) return false;
+  const cards = [...document.querySelectorAll('[class*="st-key-open_"]')].map(
+    (e) => [...e.classList].find((c) => c.startsWith("st-key-open_")).slice(12));
+  if (cards.join(",") !== ids.join(",")) return false;
+  return document.querySelectorAll('[data-stale="true"]').length === 0;
+}"""
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -146,7 +156,7 @@ def main() -> None:
             box = page.locator(".st-key-w_q input")
             for query in QUERIES:
                 res = index.search(query, page_size=20)
-                last = res.hits[-1].page_id if res.hits else None
+                ids = [str(h.page_id) for h in res.hits]
                 browser_s, api_s, cli_s = [], [], []
                 for _ in range(args.repeat + 1):  # the first run warms up, not counted
                     box.fill("")  # back to the unfiltered list so every run is a new search
@@ -155,10 +165,7 @@ def main() -> None:
                     box.fill(query)
                     t0 = time.perf_counter()
                     box.press("Enter")
-                    page.get_by_text(f"{res.total:,} decisions ·").first.wait_for()
-                    if last is not None:
-                        page.locator(f".st-key-open_{last}").wait_for()
-                    page.locator(".st-key-w_f_jurisdiction").wait_for()
+                    page.wait_for_function(RENDERED, arg=[f"{res.total:,}", ids], polling="raf")
                     browser_s.append(time.perf_counter() - t0)
                     t0 = time.perf_counter()
                     index.search(query, page_size=20)
