@@ -332,10 +332,7 @@ class SearchIndex:
     ) -> Hit:
         stored = searcher.reader().stored_fields(docnum)
 
-        def more(name: str) -> str:
-            return table.machine_translation(docnum) if name == "machine_translation" else ""
-
-        snippet, section = snip.snippet(stored, more)
+        snippet, section = snip.snippet(stored, lambda _: table.machine_translation(docnum))
         shown = dict(stored["display"])
         return Hit(
             score=None if score is None else round(float(score), 4),

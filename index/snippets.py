@@ -20,6 +20,8 @@ from index.compile import FOLD_TABLE
 from index.schema import SNIPPET_FIELDS, SNIPPET_SOURCE_CHARS, TEXT_FIELDS
 
 SNIPPET_CHARS = 240
+# Sections kept outside the stored fields (index/schema.py), loaded through `more`.
+LAZY_FIELDS = frozenset({"machine_translation"})
 # No section is searched further than this for a snippet.
 SCAN_CHARS = SNIPPET_SOURCE_CHARS
 MAX_PER_PREFIX = 300
@@ -123,7 +125,7 @@ class Snippeter:
         best: tuple[int, str, list[tuple[int, int, str]]] | None = None
         texts = dict(stored)
         for name in SNIPPET_FIELDS:
-            if name not in texts and more is not None:
+            if name in LAZY_FIELDS and name not in texts and more is not None:
                 texts[name] = more(name)
             text = texts.get(name)
             if not isinstance(text, str) or not text:

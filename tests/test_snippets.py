@@ -1,0 +1,82 @@
+"""Snippets: which section, which passage, highlighting and escaping (pure, no index)."""
+
+from __future__ import annotations
+
+import re
+
+from whoosh import query as wq
+
+from index.snippets import SNIPPET_CHARS, Snippeter, index_term, query_terms
+
+
+def marks(html: str) -> list[str]:
+    return re.findall(r'<b class="match">(.*?)</b>', html)
+
+
+def snip(words: list[str], **stored: str) -> tuple[str, str | None]:
+    return Snippeter(index_term(w) for w in words).snippet(stored)
+
+
+def test_terms_of_a_query_skip_negated_and_case_number_terms() -> None:
+    q = wq.And(
+        [
+            wq.Or([wq.Term("facts", "camera"), wq.Term("case_number", "the")]),
+            wq.Phrase("lead", ["video", "surveil"]),
+            wq.Not(wq.Term("facts", "cooki")),
+        ]
+    )
+    assert query_terms(q) == {"camera", "video", "surveil"}
+
+
+def test_stemmed_forms_are_highlighted() -> None:
+    html, section = snip(["employee", "surveillance"], lead="Employees under surveillance.")
+    assert section == "lead" and marks(html) == ["Employees", "surveillance"]
+
+
+def test_accents_are_folded_in_short_sections() -> None:
+    html, _ = snip(["personuvernd"], lead="The Icelandic DPA (Persónuvernd) held that…")
+    assert marks(html) == ["Persónuvernd"]
+
+
+def test_the_section_with_most_terms_wins_and_summary_wins_ties() -> None:
+    stored = {"lead": "A camera.", "facts": "A camera and a microphone.", "holding": "A camera."}
+    html, section = snip(["camera", "microphone"], **stored)
+    assert section == "facts" and marks(html) == ["camera", "microphone"]
+    _, section = snip(["camera"], **stored)
+    assert section == "lead"
+
+
+def test_long_text_window_centres_on_the_densest_passage() -> None:
+    filler = "Nothing relevant happens here at all. " * 400
+    text = filler + "The biometric fingerprint scanner at work. " + filler + " biometric."
+    html, section = snip(["biometric", "fingerprint"], machine_translation=text)
+    assert section == "machine_translation"
+    assert marks(html) == ["biometric", "fingerprint"]
+    assert html.startswith("…") and html.endswith("…")
+    assert len(re.sub(r"<[^>]+>", "", html)) <= SNIPPET_CHARS + 2
+
+
+def test_everything_but_the_marks_is_escaped() -> None:
+    html, _ = snip(["cookie"], facts='<script>alert("x")</script> & a cookie <b>banner</b>')
+    assert "<script>" not in html and "&lt;script&gt;" in html and "&amp;" in html
+    assert re.findall(r"<[^>]+>", html) == ['<b class="match">', "</b>"]
+
+
+def test_no_match_falls_back_to_the_start_of_the_summary() -> None:
+    html, section = snip(["zebra"], lead="A plain summary.", facts="More.")
+    assert section is None and html == "A plain summary."
+    assert snip(["zebra"]) == ("", None)
+
+
+def test_machine_translation_loaded_only_when_needed() -> None:
+    calls: list[str] = []
+
+    def more(name: str) -> str:
+        calls.append(name)
+        return "camera microphone" if name == "machine_translation" else ""
+
+    s = Snippeter(["camera"])
+    assert s.snippet({"lead": "A camera."}, more)[1] == "lead" and calls == []
+    s2 = Snippeter(["camera", "microphon"])
+    assert s2.snippet({"lead": "A camera."}, more)[1] == "machine_translation"
+    assert calls == ["machine_translation"]
