@@ -7,8 +7,9 @@ In one process: read + `lxml.html.fromstring` every page (the baseline), `parse_
 a full ingest into a fresh store, in BENCH_ROUNDS (3) interleaved rounds keeping the best of
 each; then a re-ingest (all unchanged) and a reparse. Each is printed with its ratio to the
 baseline. Then the pages are replicated under new page ids 1x, 2x and 4x
-(as .html.gz in a temp folder) and each set is ingested in a fresh child process, whose peak
-RSS (ru_maxrss) must stay flat as the page count grows.
+(as .html.gz in a temp folder) and each set is ingested, then exported (Parquet, CSV, with the
+text sections), each in a fresh child process, whose peak RSS (ru_maxrss) must stay flat as the
+page count grows.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from pathlib import Path
 
 import lxml.html
 
+from corpus.export import export
 from corpus.ingest import ingest, reparse
 from corpus.parse import parse_page
 from corpus.store import Store
@@ -98,6 +100,13 @@ def child(pages: Path, db: Path) -> None:
     out = {"pages": result.total, "failed": len(result.failed), "seconds": c.wall}
     rss = {"rss_main": peak_rss_mb(), "rss_worker": peak_rss_mb(resource.RUSAGE_CHILDREN)}
     print(json.dumps(out | rss))
+
+
+def child_export(fmt: str, db: Path) -> None:
+    """Export every case of the store at `db` with the text sections; print JSON."""
+    with Store(db) as store, Clock() as c:
+        n = export(store, fmt, db.with_suffix(f".{fmt}"), with_text=True)
+    print(json.dumps({"cases": n, "seconds": c.wall, "rss_main": peak_rss_mb()}))
 
 
 def fresh_ingest(pages: Path, db: Path, jobs: int) -> None:
@@ -176,10 +185,22 @@ def main() -> None:
                   f"{r['pages'] / r['seconds']:5.0f} pages/s  peak RSS main "
                   f"{r['rss_main']:5.1f} MB, worker {r['rss_worker']:5.1f} MB"
                   f"  ({r['failed']} failed)")  # fmt: skip
+            for fmt in ("parquet", "csv"):
+                proc = subprocess.run(
+                    [sys.executable, __file__, "--child-export", fmt, str(tmp / f"{times}.db")],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                r = json.loads(proc.stdout)
+                print(f"      export {fmt:<7} --with-text: {r['cases']:5d} cases  "
+                      f"{r['seconds']:5.1f} s  peak RSS {r['rss_main']:5.1f} MB")  # fmt: skip
 
 
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "--child":
         child(Path(sys.argv[2]), Path(sys.argv[3]))
+    elif len(sys.argv) == 4 and sys.argv[1] == "--child-export":
+        child_export(sys.argv[2], Path(sys.argv[3]))
     else:
         main()
