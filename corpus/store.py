@@ -153,6 +153,21 @@ class Store:
                 self._depth = 0
 
     @contextmanager
+    def _snapshot(self) -> Iterator[None]:
+        """A read transaction: a consistent view that takes no write lock (WAL)."""
+        with self._lock:
+            if self._depth:
+                yield
+                return
+            self._db.execute("BEGIN DEFERRED")
+            self._depth = 1
+            try:
+                yield
+            finally:
+                self._depth = 0
+                self._db.execute("COMMIT")
+
+    @contextmanager
     def batch(self) -> Iterator[Store]:
         """Run many writes in one atomic transaction (all or nothing; much faster than one each)."""
         with self._txn():
@@ -452,7 +467,7 @@ class Store:
         The index's incremental feed: keep the returned seq and pass it next time. A page_id is
         never in both lists.
         """
-        with self._txn():  # one snapshot for all three answers
+        with self._snapshot():  # one consistent view for all three answers
             cur = self._db.execute(
                 "SELECT record FROM cases WHERE seq > ? ORDER BY seq", (int(seq),)
             )

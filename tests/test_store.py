@@ -379,3 +379,17 @@ def test_a_version_1_store_is_migrated(tmp_path: Path) -> None:
         assert not s.is_current(meta(1), RAW)  # CRC unknown: the next ingest parses again
         assert s.put(case(1), RAW, meta(1)) == "unchanged"
         assert s._db.execute("PRAGMA user_version").fetchone()[0] == 2
+
+
+def test_changes_since_does_not_wait_for_a_writer(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.sqlite"
+    with Store(path) as writer, Store(path) as index:
+        writer.put(case(1), RAW, meta(1))
+        with writer.batch():
+            writer.put(case(2), RAW, meta(2))
+            out: list[tuple] = []
+            t = threading.Thread(target=lambda: out.append(index.changes_since(0)))
+            t.start()
+            t.join(timeout=5)
+            assert [[c.page_id for c in out[0][0]], out[0][1], out[0][2]] == [[1], [], 1]
+        assert [c.page_id for c in index.changes_since(1)[0]] == [2]
