@@ -203,16 +203,13 @@ class Store:
         new_type = _type_of(page)
         if page.page_id != meta.page_id:
             raise StoreError(f"page_id {page.page_id} of the record != {meta.page_id} of the meta")
+        if self._skips(meta, recheck, *self._stored(meta.page_id)):
+            return "unchanged"  # decided without taking the write lock
         with self._txn():
-            old = self._db.execute(
-                "SELECT revision_id, parser_version, type, raw_crc FROM pages WHERE page_id = ?",
-                (meta.page_id,),
-            ).fetchone()
-            same_rev = old is not None and old[0] == meta.revision_id
-            if same_rev and old[1] == PARSER_VERSION and not recheck:
+            old = self._stored(meta.page_id)
+            if self._skips(meta, recheck, *old):
                 return "unchanged"
-            if old is not None and old[0] > meta.revision_id:
-                return "unchanged"  # an older saved copy: the store never goes back in time
+            same_rev = old[0] == meta.revision_id
             record = _record_json(page)
             if same_rev and old[2] == new_type and self._stored_record(meta.page_id) == record:
                 if old[1] != PARSER_VERSION:
@@ -226,7 +223,7 @@ class Store:
                 self._update_page(meta, new_type)  # reparse: same raw page, don't recompress it
             else:
                 self._write_page(meta, raw, crc, new_type, compressed)
-            if old is not None and old[2] != new_type:
+            if old[2] is not None and old[2] != new_type:
                 self._remove_parsed(meta.page_id, old[2])
             if isinstance(page, CaseRecord):
                 self._write_case(page, record)
@@ -240,7 +237,27 @@ class Store:
                     "INSERT OR REPLACE INTO others (page_id, reason, record) VALUES (?, ?, ?)",
                     (page.page_id, page.reason, record),
                 )
-            return "updated" if old is not None else "new"
+            return "updated" if old[0] is not None else "new"
+
+    def _stored(self, page_id: int) -> tuple[Any, Any, Any, Any]:
+        """(revision_id, parser_version, type, raw_crc) of a stored page, all None if absent."""
+        row = self._db.execute(
+            "SELECT revision_id, parser_version, type, raw_crc FROM pages WHERE page_id = ?",
+            (page_id,),
+        ).fetchone()
+        return (row[0], row[1], row[2], row[3]) if row else (None, None, None, None)
+
+    @staticmethod
+    def _skips(
+        meta: PageMeta, recheck: bool, revision: int | None, parser: int | None, *_: Any
+    ) -> bool:
+        """Whether storing `meta` needs no write: a newer revision is stored (an older saved
+        copy never sends the store back in time), or this one by this parser (unless recheck)."""
+        if revision is None:
+            return False
+        if revision > meta.revision_id:
+            return True
+        return not recheck and revision == meta.revision_id and parser == PARSER_VERSION
 
     def _stored_record(self, page_id: int) -> str | None:
         for table in ("cases", "articles", "others"):

@@ -393,3 +393,16 @@ def test_changes_since_does_not_wait_for_a_writer(tmp_path: Path) -> None:
             t.join(timeout=5)
             assert [[c.page_id for c in out[0][0]], out[0][1], out[0][2]] == [[1], [], 1]
         assert [c.page_id for c in index.changes_since(1)[0]] == [2]
+
+
+def test_an_unchanged_put_does_not_wait_for_a_writer(tmp_path: Path) -> None:
+    path = tmp_path / "corpus.sqlite"
+    with Store(path) as writer, Store(path) as scraper:
+        writer.put(case(1), RAW, meta(1))
+        with writer.batch():
+            writer.put(case(2), RAW, meta(2))
+            out: list[str] = []
+            t = threading.Thread(target=lambda: out.append(scraper.put(case(1), RAW, meta(1))))
+            t.start()
+            t.join(timeout=5)
+            assert out == ["unchanged"]
