@@ -199,6 +199,9 @@ def stats_cmd(
     year_from: YearFromOpt = None,
     year_to: YearToOpt = None,
     kind: KindOpt = None,
+    authority: AuthorityOpt = None,
+    outcome: OutcomeOpt = None,
+    type: TypeOpt = None,
 ) -> None:
     """Count the stored cases per kind, jurisdiction and year (after any filters)."""
     filters = _filters(
@@ -208,6 +211,9 @@ def stats_cmd(
         year_from=year_from,
         year_to=year_to,
         kind=kind,
+        authority=authority,
+        outcome=outcome,
+        type=type,
     )
     with _store(ctx) as store:
         pages = store.page_counts()
