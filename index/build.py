@@ -122,9 +122,11 @@ def full_build(
     else:
         ix = whoosh_index.create_in(str(index_dir), schema)
         mergetype = None
-    writer = (
-        _writer(ix, procs=procs, limitmb=limitmb) if procs > 1 else _writer(ix, limitmb=limitmb)
-    )
+    if procs > 1:
+        # multisegment: keep each process's segment rather than merging them all at the end.
+        writer = _writer(ix, procs=procs, limitmb=limitmb, multisegment=True)
+    else:
+        writer = _writer(ix, limitmb=limitmb)
     count = 0
     try:
         total = store.count_cases()
