@@ -152,3 +152,12 @@ def test_schema_change_or_lost_state_rebuilds(store: Store, tmp_path: Path) -> N
     assert report.mode == "full" and report.docs == store.count_cases()
     assert update_index(store, index_dir, full=True, progress=False).mode == "full"
     assert SearchIndex(index_dir).search("").total == store.count_cases()
+
+
+def test_multiprocess_rebuild_replaces_everything_once(store: Store, tmp_path: Path) -> None:
+    index_dir = tmp_path / "index"
+    for _ in range(2):  # a rebuild over an existing index must not duplicate cases
+        report = update_index(store, index_dir, full=True, progress=False, procs=2)
+        assert report.docs == report.indexed == store.count_cases()
+    ix = SearchIndex(index_dir)
+    assert len(ix.all_page_ids("")) == len(set(ix.all_page_ids(""))) == store.count_cases()
