@@ -406,3 +406,8 @@ def test_an_unchanged_put_does_not_wait_for_a_writer(tmp_path: Path) -> None:
             t.start()
             t.join(timeout=5)
             assert out == ["unchanged"]
+
+
+def test_a_new_store_uses_16k_pages(tmp_path: Path) -> None:
+    with Store(tmp_path / "corpus.sqlite") as s:
+        assert s._db.execute("PRAGMA page_size").fetchone()[0] == 16384
