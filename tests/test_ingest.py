@@ -331,8 +331,15 @@ def _stored_pages(db: Path) -> int:
 
 
 def _children(pid: int) -> list[int]:
-    tasks = Path(f"/proc/{pid}/task")
-    return [int(c) for t in tasks.iterdir() for c in (t / "children").read_text().split()]
+    kids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields[1]) == pid:  # the field after the state is the parent's pid
+            kids.append(int(stat.parent.name))
+    return kids
 
 
 def _alive(pid: int) -> bool:
