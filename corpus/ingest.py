@@ -16,14 +16,21 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from tqdm import tqdm
 
 from corpus.parse import parse_page, read_meta
-from corpus.record import ArticlePage, CaseRecord, NotADecision, PageMeta, ParseError
+from corpus.record import (
+    PARSER_VERSION,
+    ArticlePage,
+    CaseRecord,
+    NotADecision,
+    PageMeta,
+    ParseError,
+)
 from corpus.store import Store
-from corpus.workers import Parsed, ParsePool
+from corpus.workers import Parsed, ParsePool, Task
 
 PAGE_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
 ARCHIVE_SUFFIXES = (".zip",)
@@ -173,37 +180,63 @@ def _tally(result: IngestResult, page: object, outcome: str) -> None:
         result.not_decision += 1
 
 
-def _tasks(
-    store: Store, reader: _Reader, items: Iterable[PageInput], result: IngestResult
-) -> Iterator[tuple[PageInput, bytes, PageMeta] | None]:
-    """Read and check each input: a page to parse becomes a task (item, raw, meta); an
-    unreadable, unrecognisable or already stored one is settled here and becomes None."""
-    for item in items:
-        try:
-            raw = reader.read(item)
-        except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as e:
-            _fail(store, result, item.name, f"cannot read: {str(e) or type(e).__name__}")
+class _Run:
+    """One ingest or reparse: the store, the tally, and whether failures may need clearing."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.result = IngestResult()
+        self.reader = _Reader()
+        # Checked once: in the usual run without old failures, no DELETE per stored page.
+        self._failures = store.has_failures
+
+    def fail(self, name: str, reason: str, **kw: Any) -> None:
+        """Tally and record a failure (stored records stay as they are)."""
+        self.result.failed.append((kw.get("title") or name, reason))
+        self.store.record_failure(name, reason, **kw)
+        self._failures = True
+
+    def clear(self, name: str) -> None:
+        """Forget an earlier failure of `name`, if there may be one."""
+        if self._failures:
+            self.store.clear_failure(name)
+
+    def tasks(self, items: Iterable[PageInput]) -> Iterator[Task[PageInput] | None]:
+        """Read and check each input: a page to parse becomes a task (item, raw, meta); an
+        unreadable, unrecognisable or already stored one is settled here and becomes None."""
+        for item in items:
+            try:
+                raw = self.reader.read(item)
+            except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as e:
+                self.fail(item.name, f"cannot read: {str(e) or type(e).__name__}")
+                yield None
+                continue
+            try:
+                meta = read_meta(raw)
+            except ParseError as e:
+                self.fail(item.name, _why(raw, e))
+                yield None
+                continue
+            stored = self.store.stored_revision(meta.page_id)
+            if stored and stored[0] > meta.revision_id:
+                self.result.older += 1  # an old saved copy must not replace a newer revision
+            elif stored == (meta.revision_id, PARSER_VERSION) and self.store.is_current(meta, raw):
+                self.result.unchanged += 1  # the very same page: skip the parse entirely
+            else:
+                yield item, raw, meta
+                continue
+            self.clear(item.name)
             yield None
-            continue
-        try:
-            meta = read_meta(raw)
-        except ParseError as e:
-            _fail(store, result, item.name, _why(raw, e))
-            yield None
-            continue
-        if store.is_current(meta, raw):
-            # The very same page, already parsed by this parser: skip the parse entirely.
-            result.unchanged += 1
-            _clear(store, item.name)
-            yield None
-            continue
-        stored = store.stored_revision(meta.page_id)
-        if stored and stored[0] > meta.revision_id:
-            result.older += 1  # an old saved copy must not replace a newer stored revision
-            _clear(store, item.name)
-            yield None
-            continue
-        yield item, raw, meta
+
+    def store_parsed(self, item: PageInput, raw: bytes, meta: PageMeta, parsed: Parsed) -> None:
+        """Store one parse result, or record why there is none."""
+        if parsed.page is None:
+            self.fail(item.name, parsed.error or "unknown parse error")
+            return
+        # Store errors (disk full, locked database) are not the page's fault: they propagate.
+        outcome = self.store.put(parsed.page, raw, meta, compressed=parsed.compressed)
+        self.clear(item.name)
+        _tally(self.result, parsed.page, outcome)
 
 
 def _why(raw: bytes, error: ParseError) -> str:
@@ -218,28 +251,6 @@ def _why(raw: bytes, error: ParseError) -> str:
     return str(error)
 
 
-def _store_parsed(
-    store: Store, item: PageInput, raw: bytes, meta: PageMeta, parsed: Parsed, result: IngestResult
-) -> None:
-    if parsed.page is None:
-        _fail(store, result, item.name, parsed.error or "unknown parse error")
-        return
-    # Store errors (disk full, locked database) are not the page's fault: they propagate.
-    outcome = store.put(parsed.page, raw, meta, compressed=parsed.compressed)
-    _clear(store, item.name)
-    _tally(result, parsed.page, outcome)
-
-
-def _clear(store: Store, name: str) -> None:
-    if store.has_failures:  # skip a DELETE per page in the usual case of no failures
-        store.clear_failure(name)
-
-
-def _fail(store: Store, result: IngestResult, name: str, reason: str) -> None:
-    result.failed.append((name, reason))
-    store.record_failure(name, reason)
-
-
 def ingest(
     store: Store,
     paths: Iterable[str | os.PathLike[str]],
@@ -250,27 +261,24 @@ def ingest(
 ) -> IngestResult:
     """Ingest every page under `paths` into `store`, parsing in `jobs` processes; return the
     counts and per-file failures."""
-    result = IngestResult()
+    run = _Run(store)
     items, problems = discover(paths)
     for name, reason in problems:
-        _fail(store, result, name, reason)
-    reader = _Reader()
+        run.fail(name, reason)
     bar = tqdm(total=len(items), unit="page", desc="ingest", disable=not progress)
     try:
-        with ParsePool[tuple[PageInput, bytes, PageMeta]](jobs) as pool:
-            tasks = ((task, task[1], task[2]) if task else None
-                     for task in _tasks(store, reader, items, result))  # fmt: skip
-            for done in _in_batches(store, pool.results(tasks), batch_size):
+        with ParsePool[PageInput](jobs) as pool:
+            for done in _in_batches(store, pool.results(run.tasks(items)), batch_size):
                 if done is not None:
                     (item, raw, meta), parsed = done
-                    _store_parsed(store, item, raw, meta, parsed, result)
+                    run.store_parsed(item, raw, meta, parsed)
                 bar.update()
                 if bar.n % batch_size == 0:
-                    bar.set_postfix(failed=len(result.failed), refresh=False)
+                    bar.set_postfix(failed=len(run.result.failed), refresh=False)
     finally:
         bar.close()
-        reader.close()
-    return result
+        run.reader.close()
+    return run.result
 
 
 def _in_batches(store: Store, items: Iterable[T], size: int) -> Iterator[T]:
@@ -300,21 +308,20 @@ def reparse(
 
     A page the current parser rejects keeps its stored record and is listed as failed.
     """
-    result = IngestResult()
+    run = _Run(store)
     bar = tqdm(total=store.count_pages(), unit="page", desc="reparse", disable=not progress)
-    with bar, ParsePool[tuple[PageMeta, bytes]](jobs, compress=False) as pool:
-        tasks = (((meta, raw), raw, meta) for meta, raw in store.iter_raw())
+    with bar, ParsePool[PageMeta](jobs, compress=False) as pool:
+        tasks = ((meta, raw, meta) for meta, raw in store.iter_raw())
         for done in _in_batches(store, pool.results(tasks), batch_size):
             assert done is not None
-            (meta, raw), parsed = done
+            (meta, raw, _), parsed = done
             key = f"reparse:{meta.title}"
             if parsed.page is None:  # keep the stored record, report the page
                 reason = parsed.error or "unknown parse error"
-                result.failed.append((meta.title, reason))
-                store.record_failure(key, reason, title=meta.title, page_id=meta.page_id)
+                run.fail(key, reason, title=meta.title, page_id=meta.page_id)
             else:
                 outcome = store.put(parsed.page, raw, meta, recheck=True)
-                _clear(store, key)
-                _tally(result, parsed.page, outcome)
+                run.clear(key)
+                _tally(run.result, parsed.page, outcome)
             bar.update()
-    return result
+    return run.result

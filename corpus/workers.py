@@ -66,11 +66,11 @@ def _exit_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True).start()
 
 
-class ParsePool(Generic[T]):
-    """`run(tasks)` yields (tag, Parsed) in task order, parsing up to `jobs` pages at once.
+Task = tuple[T, bytes, PageMeta]  # (tag, raw page, its meta): the tag is the caller's
 
-    A task is (tag, raw, meta); the tag (any object) travels back with the answer.
-    """
+
+class ParsePool(Generic[T]):
+    """`results(tasks)` yields (task, Parsed) in task order, parsing up to `jobs` at once."""
 
     def __init__(self, jobs: int = 1, *, compress: bool = True) -> None:
         self.jobs = max(1, jobs)
@@ -88,32 +88,28 @@ class ParsePool(Generic[T]):
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
 
-    def results(
-        self, tasks: Iterable[tuple[T, bytes, PageMeta] | None]
-    ) -> Iterator[tuple[T, Parsed] | None]:
-        """(tag, Parsed) per task in task order; a None task yields None at its place."""
+    def results(self, tasks: Iterable[Task[T] | None]) -> Iterator[tuple[Task[T], Parsed] | None]:
+        """(task, Parsed) per task in task order; a None task yields None at its place."""
         if self._pool is None:
             for task in tasks:
-                yield (
-                    None if task is None else (task[0], parse_job(task[1], task[2], self.compress))
-                )
+                yield None if task is None else (task, parse_job(task[1], task[2], self.compress))
             return
         window = self.jobs * 4  # enough to keep the workers busy, few enough to keep RSS flat
-        pending: deque[tuple[T, Future[Parsed]] | None] = deque()
+        pending: deque[tuple[Task[T], Future[Parsed]] | None] = deque()
         for task in tasks:
             if task is None:
                 pending.append(None)
             else:
-                tag, raw, meta = task
-                pending.append((tag, self._pool.submit(parse_job, raw, meta, self.compress)))
+                future = self._pool.submit(parse_job, task[1], task[2], self.compress)
+                pending.append((task, future))
             while len(pending) > window or (pending and pending[0] is None):
                 yield _done(pending.popleft())
         while pending:
             yield _done(pending.popleft())
 
 
-def _done(entry: tuple[T, Future[Parsed]] | None) -> tuple[T, Parsed] | None:
+def _done(entry: tuple[Task[T], Future[Parsed]] | None) -> tuple[Task[T], Parsed] | None:
     if entry is None:
         return None
-    tag, future = entry
-    return tag, future.result()
+    task, future = entry
+    return task, future.result()
