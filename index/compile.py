@@ -107,7 +107,7 @@ def _combine(cls: type[wq.And] | type[wq.Or], parts: list[wq.Query]) -> wq.Query
 
 def _fields(name: str | None) -> list[str]:
     if name is None or name == "text":
-        return list(TEXT_FIELDS)
+        return [f for f, weight in TEXT_FIELDS.items() if weight > 0]
     if name == "summary":
         return list(SUMMARY)
     return [name]
@@ -120,7 +120,7 @@ def _text(text: str, fields: Iterable[str], ctx: Context) -> wq.Query | None:
     per_field: list[wq.Query] = []
     for name in fields:
         terms = ctx.analyze(name, text)
-        boost = TEXT_FIELDS[name]
+        boost = TEXT_FIELDS[name] or 1.0
         if len(terms) == 1:
             per_field.append(wq.Term(name, terms[0], boost=boost))
         elif terms:
@@ -143,7 +143,7 @@ def _word(node: ql.Word, ctx: Context) -> wq.Query | None:
                 return _combine(wq.Or, terms)
             ctx.expansions += 1
             text = term.decode("utf-8") if isinstance(term, bytes) else term
-            terms.append(wq.Term(name, text, boost=TEXT_FIELDS[name]))
+            terms.append(wq.Term(name, text, boost=TEXT_FIELDS[name] or 1.0))
     if not terms:
         return wq.NullQuery()
     return _combine(wq.Or, terms)

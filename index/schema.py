@@ -25,10 +25,11 @@ from whoosh.support.charset import accent_map
 from corpus.record import CaseRecord
 
 # Bump when fields or analysis change: `gdprkb index` then rebuilds from scratch.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
-# Text fields in the order a snippet prefers them (summary first, long translation last),
-# with the BM25F weight each gets at query time.
+# Text fields with the BM25F weight each gets when a plain word is searched (0: only through
+# its `field:`). "exact" is all the text again, unstemmed: the exact word forms typed score above
+# other forms of the same stem (known-item queries), while the stemmed fields still find them.
 TEXT_FIELDS: dict[str, float] = {
     "title": 3.0,
     "case_number": 3.0,
@@ -38,7 +39,8 @@ TEXT_FIELDS: dict[str, float] = {
     "dispute": 1.5,
     "holding": 1.5,
     "comment": 1.0,
-    "machine_translation": 0.4,
+    "machine_translation": 0.2,
+    "exact": 1.5,
 }
 # Sections a snippet may come from, best first (title and case number are shown anyway).
 SNIPPET_FIELDS = (
@@ -117,6 +119,7 @@ def build_schema() -> Schema:
     """The index schema (see the module docstring)."""
     text = text_analyzer()
     code = code_analyzer()
+    exact = code | StopFilter(minsize=1)
     multi: Analyzer = RegexTokenizer(r"[^\t]+") | StripFilter()
     fields: dict[str, object] = {
         "page_id": ID(stored=True, unique=True),
@@ -132,8 +135,8 @@ def build_schema() -> Schema:
     }
     # Field weights apply at query time (index/compile.py), so changing them needs no rebuild.
     for name in TEXT_FIELDS:
-        analyzer = code if name == "case_number" else text
-        fields[name] = TEXT(analyzer=analyzer, stored=name != "machine_translation")
+        analyzer = code if name == "case_number" else exact if name == "exact" else text
+        fields[name] = TEXT(analyzer=analyzer, stored=name not in ("machine_translation", "exact"))
     for field in FACETS.values():
         fields[field] = KEYWORD(analyzer=multi) if field in MULTI_VALUED else ID()
     return Schema(**fields)  # type: ignore[arg-type]
@@ -225,6 +228,22 @@ def to_document(case: CaseRecord) -> dict[str, object]:
         "title": case.title,
         "case_number": "\n".join(x for x in (case.case_number, case.ecli) if x),
         "parties": "\n".join(case.parties),
+        "exact": "\n".join(
+            x
+            for x in (
+                case.title,
+                case.case_number,
+                case.ecli,
+                *case.parties,
+                case.lead,
+                case.facts,
+                case.dispute,
+                case.holding,
+                case.comment,
+                case.machine_translation,
+            )
+            if x
+        ),  # fmt: skip
         "provision_tree": "\t".join(
             sorted(
                 {a.lower() for p in case.gdpr_provisions for a in provision_ancestors(p)}

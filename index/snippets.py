@@ -29,7 +29,7 @@ MAX_PER_PREFIX = 300
 LONG_TEXT = 8_000
 _WORD_REST = re.compile(r"\w*")
 # Fields analysed like the snippet sections (case numbers are neither stemmed nor stopped).
-STEMMED = frozenset(TEXT_FIELDS) - {"case_number"}
+STEMMED = frozenset(TEXT_FIELDS) - {"case_number", "exact"}
 # Base letter -> the characters that fold to it ("o" -> "oóòôöõø…"), for accent-blind regexes.
 _VARIANTS: dict[str, str] = {}
 for _code, _base in FOLD_TABLE.items():
