@@ -30,7 +30,7 @@ from corpus.record import (
     ParseError,
 )
 from corpus.store import Store
-from corpus.workers import Parsed, ParsePool, Task
+from corpus.workers import Parsed, ParsePool, Task, release_memory
 
 PAGE_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
 ARCHIVE_SUFFIXES = (".zip",)
@@ -74,31 +74,35 @@ class IngestResult:
         return lines
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PageInput:
-    """One page to ingest: its display name (the file, or archive.zip:member) and where it is."""
+    """One page to ingest: a file, or a member of a .zip (kept small: one per page in a run)."""
 
-    name: str
-    source: Path
+    source: str
     member: str | None = None
+
+    @property
+    def name(self) -> str:
+        """How reports name it: the file, or archive.zip:member."""
+        return self.source if self.member is None else f"{self.source}:{self.member}"
 
 
 class _Reader:
     """Reads PageInputs, keeping the last .zip open (one central-directory read per archive)."""
 
     def __init__(self) -> None:
-        self._zip: tuple[Path, zipfile.ZipFile] | None = None
+        self._zip: tuple[str, zipfile.ZipFile] | None = None
 
     def read(self, item: PageInput) -> bytes:
         """The page's bytes, gunzipped when its name ends with .gz."""
         if item.member is None:
-            data = item.source.read_bytes()
+            data = Path(item.source).read_bytes()
         else:
             if self._zip is None or self._zip[0] != item.source:
                 self.close()
                 self._zip = (item.source, zipfile.ZipFile(item.source))
             data = self._zip[1].read(item.member)
-        if (item.member or item.source.name).lower().endswith(".gz"):
+        if (item.member or item.source).lower().endswith(".gz"):
             data = _gunzip(data)
         return data
 
@@ -135,18 +139,18 @@ def discover(
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(
-                (
-                    p
-                    for p in path.rglob("*")
-                    if p.is_file() and (_is_page(p.name) or _is_archive(p.name))
-                ),
-                key=lambda p: (len(str(p)), str(p)),
-            )
-            for p in found:
-                _add(p, pages, problems)
+            found = [
+                os.path.join(folder, f)
+                for folder, _, names in os.walk(path)
+                for f in names
+                if _is_page(f) or _is_archive(f)
+            ]
+            found.sort(key=lambda f: (len(f), f))  # natural order: 9.html before 10.html
+            for f in found:
+                if os.path.isfile(f):
+                    _add(f, pages, problems)
         elif path.is_file():
-            _add(path, pages, problems)
+            _add(str(path), pages, problems)
         elif path.exists():
             problems.append((str(path), "not a regular file or folder"))
         else:
@@ -154,19 +158,19 @@ def discover(
     return pages, problems
 
 
-def _add(path: Path, pages: list[PageInput], problems: list[tuple[str, str]]) -> None:
-    if not _is_archive(path.name):
-        pages.append(PageInput(str(path), path))
+def _add(path: str, pages: list[PageInput], problems: list[tuple[str, str]]) -> None:
+    if not _is_archive(path):
+        pages.append(PageInput(path))
         return
     try:
         with zipfile.ZipFile(path) as zf:
             members = [m.filename for m in zf.infolist() if not m.is_dir() and _is_page(m.filename)]
     except (zipfile.BadZipFile, OSError, EOFError) as e:
-        problems.append((str(path), f"not a readable zip archive ({e})"))
+        problems.append((path, f"not a readable zip archive ({e})"))
         return
     if not members:
-        problems.append((str(path), "zip archive holds no .html or .html.gz pages"))
-    pages.extend(PageInput(f"{path}:{m}", path, m) for m in members)
+        problems.append((path, "zip archive holds no .html or .html.gz pages"))
+    pages.extend(PageInput(path, m) for m in members)
 
 
 def _tally(result: IngestResult, page: object, outcome: str) -> None:
@@ -296,6 +300,7 @@ def _in_batches(store: Store, items: Iterable[T], size: int) -> Iterator[T]:
                 n += 1
                 if n >= size:
                     break
+        release_memory()
         if n < size:
             return
 
