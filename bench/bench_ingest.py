@@ -6,7 +6,7 @@
 In one process: read + `lxml.html.fromstring` every page (the baseline), `parse_page` alone and
 a full ingest into a fresh store, in BENCH_ROUNDS (3) interleaved rounds keeping the best of
 each; then a re-ingest (all unchanged) and a reparse. Each is printed with its ratio to the
-baseline. Then the pages are replicated under new page ids 1x, 2x and 4x
+baseline. Then the pages are replicated under new page ids 1x, 2x, 4x and 8x
 (as .html.gz in a temp folder) and each set is ingested, then exported (Parquet, CSV, with the
 text sections), each in a fresh child process, whose peak RSS (ru_maxrss) must stay flat as the
 page count grows.
@@ -171,7 +171,7 @@ def main() -> None:
             print(f"target ingest <= 3x lxml, {label}: {verdict} ({wall[key] / base:.1f}x)")
 
         print(f"\nfresh process ingesting the pages replicated under new ids (--jobs {JOBS}):")
-        for times in (1, 2, 4):
+        for times in (1, 2, 4, 8):
             folder = tmp / f"x{times}"
             replicate(files, times, folder)
             proc = subprocess.run(
