@@ -20,6 +20,10 @@ from index import querylang as ql
 from index.schema import EUR_RATES, TEXT_FIELDS
 
 MAX_EXPANSIONS = 200
+# Words typed without quotes still rank higher where they stand within a few words of each
+# other, in order (the passage a lawyer remembers).
+PROXIMITY_SLOP = 3
+PROXIMITY_BOOST = 3.0
 SUMMARY = ("lead", "facts", "dispute", "holding")
 # ISO 639-1 codes a lawyer may type for `lang:`; GDPRhub names languages in English.
 LANG_CODES = {
@@ -85,6 +89,12 @@ def _compile(node: ql.Node, ctx: Context) -> wq.Query | None:
 
 
 def _and(node: ql.And, ctx: Context) -> wq.Query | None:
+    q = _and_parts(node, ctx)
+    bonus = _proximity(node, ctx)
+    return wq.AndMaybe(q, bonus) if q is not None and bonus is not None else q
+
+
+def _and_parts(node: ql.And, ctx: Context) -> wq.Query | None:
     if ctx.loose and node.implicit:
         words = [i for i in node.items if ql.is_text_only(i)]
         rest = [i for i in node.items if not ql.is_text_only(i)]
@@ -97,6 +107,17 @@ def _and(node: ql.And, ctx: Context) -> wq.Query | None:
     if not positive:  # "NOT a NOT b": everything except those
         parts.insert(0, wq.Every())
     return _combine(wq.And, parts)
+
+
+def _proximity(node: ql.And, ctx: Context) -> wq.Query | None:
+    """A bonus for cases where the plain words typed stand close together, in that order."""
+    words = [i.text for i in node.items if isinstance(i, ql.Word) and not i.prefix and not i.field]
+    if len(words) < 2 or PROXIMITY_BOOST <= 0:
+        return None
+    terms = ctx.analyze("exact", " ".join(words))
+    if len(terms) < 2:
+        return None
+    return wq.Phrase("exact", terms, slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST)
 
 
 def _combine(cls: type[wq.And] | type[wq.Or], parts: list[wq.Query]) -> wq.Query | None:

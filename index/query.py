@@ -134,8 +134,10 @@ class _TopAndAll(TopCollector):
     """Top-N by score that also remembers every matching docnum (for facet counts)."""
 
     def __init__(self, limit: int, deadline: float) -> None:
-        # No block-quality skipping: facets need every match, so each one is visited anyway.
-        super().__init__(limit=limit, usequality=False)
+        # No block-quality skipping and no matcher replacement: both may skip documents (and
+        # drop optional parts of a match) once the top N is full, but facets and totals need
+        # every match, and the scores must not depend on the page asked for.
+        super().__init__(limit=limit, usequality=False, replace=0)
         self.matched: list[int] = []
         self.deadline = deadline
 
