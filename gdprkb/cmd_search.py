@@ -91,11 +91,14 @@ def _terminal_snippet(snippet: str, color: bool) -> str:
 
 
 def _print_result(res: SearchResult, color: bool) -> None:
-    shown = f"{len(res.hits)} shown" if res.total > len(res.hits) else "all shown"
-    typer.echo(
-        f"{res.total:,} cases ({shown}, sorted by {res.sort}, {res.took_ms:.0f} ms) "
-        f"for: {res.query_used}"
-    )
+    if res.total == 0:
+        typer.echo(f"No cases ({res.took_ms:.0f} ms) for: {res.query_used}")
+    else:
+        shown = f"{len(res.hits)} shown" if res.total > len(res.hits) else "all shown"
+        typer.echo(
+            f"{res.total:,} cases ({shown}, sorted by {res.sort}, {res.took_ms:.0f} ms) "
+            f"for: {res.query_used}"
+        )
     for warning in res.warnings:
         typer.secho(f"note: {warning}", fg=typer.colors.YELLOW, err=True)
     for i, hit in enumerate(res.hits, start=(res.page - 1) * res.page_size + 1):
