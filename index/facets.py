@@ -50,23 +50,33 @@ class FacetTable:
             self.values[name] = values
             self._docs[name] = np.concatenate(docs) if docs else np.zeros(0, np.int64)
             self._vals[name] = np.concatenate(codes) if codes else np.zeros(0, np.int64)
-        self.page_id = self._column(reader, "pid", np.int64)
-        self.date_n = self._column(reader, "date_n", np.int64)
-        self.fine_eur = self._column(reader, "fine_eur", np.float64)
-        self._mt = reader.column_reader("mt_text") if "mt_text" in reader.schema else None
+        # Per segment: after an incremental update, a segment holding no document with a value
+        # has no column at all, and the whole-index column reader then comes up short.
+        self._leaves = [(sub, int(offset)) for sub, offset in reader.leaf_readers()]
+        self.page_id = self._column("pid", np.int64, -1)
+        self.date_n = self._column("date_n", np.int64, 0)
+        self.fine_eur = self._column("fine_eur", np.float64, -1.0)
+        self._mt = [
+            (offset, sub.column_reader("mt_text") if sub.has_column("mt_text") else None)
+            for sub, offset in self._leaves
+        ]
 
     def machine_translation(self, docnum: int) -> str:
         """The stored machine translation of a document ("" when it has none)."""
-        if self._mt is None or self.size == 0:
+        leaf = next(((o, c) for o, c in reversed(self._mt) if docnum >= o), None)
+        if leaf is None or leaf[1] is None:
             return ""
-        raw = self._mt[docnum]
+        raw = leaf[1][docnum - leaf[0]]
         return raw.decode("utf-8") if isinstance(raw, bytes) else str(raw or "")
 
-    @staticmethod
-    def _column(reader: IndexReader, field: str, dtype: type) -> np.ndarray:
-        if reader.doc_count_all() == 0:
-            return np.zeros(0, dtype)
-        return np.fromiter(reader.column_reader(field), dtype=dtype, count=reader.doc_count_all())
+    def _column(self, field: str, dtype: type, default: float) -> np.ndarray:
+        """One sortable column over all documents, segment by segment, `default` where absent."""
+        out = np.full(self.size, default, dtype=dtype)
+        for sub, offset in self._leaves:
+            n = sub.doc_count_all()
+            if n and sub.has_column(field):
+                out[offset : offset + n] = np.fromiter(sub.column_reader(field), dtype, count=n)
+        return out
 
     def mask(self, docnums: np.ndarray) -> np.ndarray:
         """Boolean array over all documents, True for `docnums`."""
