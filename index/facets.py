@@ -71,7 +71,7 @@ class FacetTable:
 
     def _column(self, field: str, dtype: type, default: float) -> np.ndarray:
         """One sortable column over all documents, segment by segment, `default` where absent."""
-        out = np.full(self.size, default, dtype=dtype)
+        out: np.ndarray = np.full(self.size, default, dtype=dtype)
         for sub, offset in self._leaves:
             n = sub.doc_count_all()
             if n and sub.has_column(field):
