@@ -20,10 +20,6 @@ from index import querylang as ql
 from index.schema import EUR_RATES, TEXT_FIELDS
 
 MAX_EXPANSIONS = 200
-# Words typed without quotes still rank higher where they stand within a few words of each
-# other, in order (the passage a lawyer remembers).
-PROXIMITY_SLOP = 3
-PROXIMITY_BOOST = 3.0
 SUMMARY = ("lead", "facts", "dispute", "holding")
 # ISO 639-1 codes a lawyer may type for `lang:`; GDPRhub names languages in English.
 LANG_CODES = {
@@ -54,6 +50,7 @@ class Context:
     warnings: list[str] = field(default_factory=list)
     loose: bool = False  # implicit AND of plain words becomes OR (the no-result fallback)
     expansions: int = 0
+    proximity: list[str] = field(default_factory=list)  # plain words typed, for re-ranking
 
     def analyze(self, fieldname: str, text: str) -> list[str]:
         """The index terms `text` becomes in one field."""
@@ -89,12 +86,8 @@ def _compile(node: ql.Node, ctx: Context) -> wq.Query | None:
 
 
 def _and(node: ql.And, ctx: Context) -> wq.Query | None:
-    q = _and_parts(node, ctx)
-    bonus = _proximity(node, ctx)
-    return wq.AndMaybe(q, bonus) if q is not None and bonus is not None else q
-
-
-def _and_parts(node: ql.And, ctx: Context) -> wq.Query | None:
+    if not ctx.proximity:  # the outermost list of words (index/proximity.py re-ranks by it)
+        ctx.proximity = _proximity_terms(node, ctx)
     if ctx.loose and node.implicit:
         words = [i for i in node.items if ql.is_text_only(i)]
         rest = [i for i in node.items if not ql.is_text_only(i)]
@@ -109,15 +102,10 @@ def _and_parts(node: ql.And, ctx: Context) -> wq.Query | None:
     return _combine(wq.And, parts)
 
 
-def _proximity(node: ql.And, ctx: Context) -> wq.Query | None:
-    """A bonus for cases where the plain words typed stand close together, in that order."""
+def _proximity_terms(node: ql.And, ctx: Context) -> list[str]:
+    """The plain words typed, in order, as terms of the unstemmed field."""
     words = [i.text for i in node.items if isinstance(i, ql.Word) and not i.prefix and not i.field]
-    if len(words) < 2 or PROXIMITY_BOOST <= 0:
-        return None
-    terms = ctx.analyze("exact", " ".join(words))
-    if len(terms) < 2:
-        return None
-    return wq.Phrase("exact", terms, slop=PROXIMITY_SLOP, boost=PROXIMITY_BOOST)
+    return ctx.analyze("exact", " ".join(words)) if len(words) > 1 else []
 
 
 def _combine(cls: type[wq.And] | type[wq.Or], parts: list[wq.Query]) -> wq.Query | None:

@@ -53,6 +53,7 @@ from whoosh.searching import Searcher, TimeLimit
 from index import querylang as ql
 from index.compile import Context, compile_field, compile_query
 from index.facets import FacetTable, FacetValue
+from index.proximity import RERANK_DEPTH, rerank
 from index.schema import FACETS, TEXT_FIELDS
 from index.snippets import Snippeter, query_terms
 
@@ -210,7 +211,7 @@ class SearchIndex:
         parsed: ql.ParsedQuery,
         filters: Any,
         loose: bool,
-    ) -> tuple[wq.Query, list[str], dict[str, list[str]]]:
+    ) -> tuple[wq.Query, Context, dict[str, list[str]]]:
         ctx = Context(searcher.reader(), lambda n: table.values.get(n, []), loose=loose)
         q = compile_query(parsed.node, ctx)
         selected: dict[str, list[str]] = {}
@@ -232,16 +233,24 @@ class SearchIndex:
             ]
             parts.append(alts[0] if len(alts) == 1 else wq.Or(alts))
         if not parts:
-            return wq.Every(), ctx.warnings, selected
-        return (parts[0] if len(parts) == 1 else wq.And(parts)), ctx.warnings, selected
+            return wq.Every(), ctx, selected
+        return (parts[0] if len(parts) == 1 else wq.And(parts)), ctx, selected
 
     def _run(
-        self, searcher: Searcher, q: wq.Query, sort: str, limit: int, table: FacetTable
+        self,
+        searcher: Searcher,
+        q: wq.Query,
+        ctx: Context,
+        sort: str,
+        limit: int,
+        table: FacetTable,
     ) -> tuple[np.ndarray, list[tuple[float | None, int]], bool]:
         """(all matched docnums, ordered (score, docnum) for the first `limit`, timed out)."""
         deadline = time.perf_counter() + TIME_LIMIT_S
         child: _TopAndAll | _AllDocs = (
-            _TopAndAll(limit, deadline) if sort == "relevance" else _AllDocs(deadline)
+            _TopAndAll(max(limit, RERANK_DEPTH), deadline)
+            if sort == "relevance"
+            else _AllDocs(deadline)
         )
         timed_out = False
         try:
@@ -251,6 +260,7 @@ class SearchIndex:
         if isinstance(child, _TopAndAll):
             matched = np.array(child.matched, dtype=np.int64)
             items = sorted(((s, -d) for s, d in child.items), key=lambda x: (-x[0], x[1]))
+            items = rerank(searcher.reader(), ctx.proximity, items)[:limit]
             return matched, [(s, d) for s, d in items], timed_out
         matched = np.array([d for _, d in child.items], dtype=np.int64)
         ordered = table.order(matched, sort)[:limit]
@@ -267,19 +277,19 @@ class SearchIndex:
         if sort == "relevance" and not ql.has_text(parsed.node):
             sort = "date"  # filters alone rank nothing: newest first
         searcher, table = self._current()
-        q, extra, selected = self._compile(searcher, table, parsed, filters, loose=False)
-        matched, ranked, timed_out = self._run(searcher, q, sort, limit, table)
+        q, ctx, selected = self._compile(searcher, table, parsed, filters, loose=False)
+        matched, ranked, timed_out = self._run(searcher, q, ctx, sort, limit, table)
         used = ql.render(parsed.node)
         if matched.size == 0 and _has_implicit_and(parsed.node):
-            q2, extra2, _ = self._compile(searcher, table, parsed, filters, loose=True)
-            m2, r2, t2 = self._run(searcher, q2, sort, limit, table)
+            q2, ctx2, _ = self._compile(searcher, table, parsed, filters, loose=True)
+            m2, r2, t2 = self._run(searcher, q2, ctx2, sort, limit, table)
             if m2.size:
-                q, extra, matched, ranked, timed_out = q2, extra2, m2, r2, t2
+                q, ctx, matched, ranked, timed_out = q2, ctx2, m2, r2, t2
                 used = ql.render(parsed.node, loose=True)
                 warnings.append(
                     "No case contains all of the words; showing cases with any of them."
                 )
-        warnings.extend(w for w in extra if w not in warnings)
+        warnings.extend(w for w in ctx.warnings if w not in warnings)
         if timed_out:
             warnings.append(
                 f"The search took longer than {TIME_LIMIT_S:g}s and was stopped; "
