@@ -105,7 +105,10 @@ _DMY = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})\.?$")
 _YMD = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _LEADING_DATE = re.compile(r"^(\d{1,2}\.\d{1,2}\.\d{4})\b(?!\.\d)")
 # "10 December 2020", "13. März 2025" - written out by some editors.
-_D_MONTH_Y = re.compile(r"^(\d{1,2})\.?\s*([^\W\d_]+)\.?,?\s*(\d{4})$")
+# "10 December 2020", "1st March 2021", "5. Mai 2022"
+_D_MONTH_Y = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?\.?\s*([^\W\d_]+)\.?,?\s*(\d{4})$")
+# "December 10, 2020", "March 1st 2021"
+_MONTH_D_Y = re.compile(r"^([^\W\d_]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$")
 _MONTHS = {
     name: i
     for i, names in enumerate(
@@ -143,6 +146,9 @@ def parse_date(text: str | None) -> str | None:
     if m := _D_MONTH_Y.match(t):
         mo = _MONTHS.get(m.group(2).casefold(), 0)
         d, y = int(m.group(1)), int(m.group(3))
+    elif m := _MONTH_D_Y.match(t):
+        mo = _MONTHS.get(m.group(1).casefold(), 0)
+        d, y = int(m.group(2)), int(m.group(3))
     else:
         t = t.replace(" ", "")
         if m := _DMY.match(t):

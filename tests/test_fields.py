@@ -88,6 +88,10 @@ def test_not_placeholders(text: str) -> None:
         ("13.02.2020 (notified 20.02.2020)", "2020-02-13"),
         ("10 December 2020", "2020-12-10"),
         ("13. März 2025", "2025-03-13"),
+        ("27th October 2022", "2022-10-27"),
+        ("October 27, 2022", "2022-10-27"),
+        ("March 1st 2021", "2021-03-01"),
+        ("Foo 12, 2020", None),
         ("1 Foo 2020", None),
         ("31.02.2020", None),  # not a real day
         ("2020", None),
