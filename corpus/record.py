@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 # Bump whenever parse output changes, so `gdprkb reparse` knows what is stale.
-PARSER_VERSION = 2
+PARSER_VERSION = 3
 
 Kind = Literal["dpa", "court"]
 
