@@ -28,8 +28,9 @@ and `all_page_ids(index_dir, query, ...)` keep one SearchIndex per folder.
   language (or lang), has_fine ("yes"/"no"), fine ("&gt;10000", "1000..5000"; euros), date
   ("2021-01..2021-06"). Exact facet values select exactly; other values are resolved as in
   the query language (`authority: aepd`, `year: 2020..2022`).
-- `sort`: "relevance" (BM25F), "date" (decided, newest first) or "fine" (highest first, in
-  euros at fixed rates); undated / unfined cases last.
+- `sort`: "relevance" (BM25F; the best 100 re-ranked by proximity, index/proximity.py), "date"
+  (decided, newest first) or "fine" (highest first, in euros at fixed rates); undated /
+  unfined cases last.
 - Facets (`facets=True`): every facet in index.schema.FACETS with its count among all matches;
   values with count 0 are left out unless selected. Year is listed newest first, the rest by
   count. A bad query never raises: it is repaired and explained in `warnings`.
