@@ -73,8 +73,13 @@ JobsOpt = Annotated[
 ]
 
 
-def _filters(**given: Any) -> dict[str, Any]:
-    out = {k: v for k, v in given.items() if v not in (None, [])}
+_FILTERS = ("jurisdiction", "article", "year", "year_from", "year_to")
+_FILTERS += ("kind", "authority", "outcome", "type")
+
+
+def _filters(args: dict[str, Any]) -> dict[str, Any]:
+    """The store filters among a command's arguments (pass `locals()`), unset ones left out."""
+    out = {k: args[k] for k in _FILTERS if args.get(k) not in (None, [])}
     if "kind" in out:
         out["kind"] = out["kind"].value
     return out
@@ -169,17 +174,7 @@ def export_cmd(
     type: TypeOpt = None,
 ) -> None:
     """Export cases as CSV (Excel-ready UTF-8), JSONL (the record contract) or Parquet."""
-    filters = _filters(
-        jurisdiction=jurisdiction,
-        article=article,
-        year=year,
-        year_from=year_from,
-        year_to=year_to,
-        kind=kind,
-        authority=authority,
-        outcome=outcome,
-        type=type,
-    )
+    filters = _filters(locals())
     with _store(ctx) as store:
         try:
             n = export_cases(store, format.value, out, with_text=with_text, **filters)
@@ -204,17 +199,7 @@ def stats_cmd(
     type: TypeOpt = None,
 ) -> None:
     """Count the stored cases per kind, jurisdiction and year (after any filters)."""
-    filters = _filters(
-        jurisdiction=jurisdiction,
-        article=article,
-        year=year,
-        year_from=year_from,
-        year_to=year_to,
-        kind=kind,
-        authority=authority,
-        outcome=outcome,
-        type=type,
-    )
+    filters = _filters(locals())
     with _store(ctx) as store:
         pages = store.page_counts()
         total = store.count_cases(**filters)
