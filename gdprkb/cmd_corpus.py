@@ -91,9 +91,17 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 
 
 @contextmanager
-def _store(ctx: typer.Context) -> Iterator[Store]:
-    """Open the home's store; library errors become a clean message and exit code 2."""
+def _store(ctx: typer.Context, *, create: bool = False) -> Iterator[Store]:
+    """Open the home's store; library errors become a clean message and exit code 2.
+
+    Only a command that adds pages creates a missing database; the others say how to fill one.
+    """
     home: Home = ctx.obj if isinstance(ctx.obj, Home) else Home.resolve(None)
+    if not create and not home.db.exists():
+        raise _fail(
+            f"no corpus in {home.root}: fill it with `gdprkb scrape` or `gdprkb ingest PATH...`"
+            " (or point --home / GDPRKB_HOME at an existing one)"
+        )
     try:
         home.ensure()
         store = Store(home.db)
@@ -142,7 +150,7 @@ def ingest_cmd(
     decision, unchanged pages, and each failed file with its reason. Exit code 1 when any file
     failed (the others are still stored).
     """
-    with _store(ctx) as store, _interruptible():
+    with _store(ctx, create=True) as store, _interruptible():
         result = ingest(store, paths, progress=not quiet, jobs=jobs or default_jobs())
     _report(result, "ingested")
 

@@ -239,3 +239,14 @@ def _pages(db: Path) -> int:
             return int(con.execute("SELECT count(*) FROM pages").fetchone()[0])
     except sqlite3.Error:
         return 0
+
+
+@pytest.mark.parametrize("command", [["stats"], ["export", "--format", "csv"], ["reparse"]])
+def test_reading_commands_on_a_missing_corpus_say_how_to_fill_it(
+    tmp_path: Path, command: list[str]
+) -> None:
+    home = tmp_path / "nowhere"
+    result = run(home, *command)
+    assert result.exit_code == 2
+    assert "no corpus in" in result.output and "gdprkb ingest" in result.output
+    assert not (home / "corpus.sqlite").exists()  # nothing created by a command that only reads
