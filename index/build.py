@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -139,6 +140,10 @@ def full_build(
     except BaseException:
         writer.cancel()
         raise
+    if progress:
+        # The bar counts documents handed to the writer; analysing and writing them finishes in
+        # the commit, which takes most of a build: say so rather than sit on a full bar.
+        tqdm.write(f"writing the index of {count} cases...", file=sys.stderr)
     if mergetype is None:
         writer.commit()
     else:
