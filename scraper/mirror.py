@@ -30,7 +30,7 @@ DEFAULT_ROBOTS = "User-agent: *\nDisallow: /index.php?title=Special:\n"
 
 # "wgCurRevisionId":36791 and "wgRevisionId":36791 in the saved page's RLCONF
 _REV_IDS = re.compile(r'("wg(?:Cur)?RevisionId":)\d+')
-# Retrieved from "<a dir="ltr" href="https://gdprhub.eu/index.php?title=X&amp;oldid=36791">
+# the footer link of a saved page: ...index.php?title=X&amp;oldid=36791
 _OLDID = re.compile(r"(&amp;oldid=)\d+")
 
 
