@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 from pathlib import Path
 
 import pytest
+from apptest_pages import APP, texts, total_shown, unescape
 from streamlit.testing.v1 import AppTest
 
 from corpus import export
@@ -18,27 +18,7 @@ from index.query import SearchIndex
 from webapp import backend
 from webapp.state import View
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 QUERY = "video surveillance employee"
-
-
-def unescape(md: str) -> str:
-    """Markdown text as a reader sees it (the app backslash-escapes scraped text)."""
-    return re.sub(r"\\(.)", r"\1", md)
-
-
-def texts(at: AppTest) -> list[str]:
-    """Every markdown and caption on the page, unescaped."""
-    return [unescape(e.value) for e in (*at.markdown, *at.caption)]
-
-
-def total_shown(at: AppTest) -> int:
-    """The "**N decisions**" count in the results header."""
-    for text in texts(at):
-        m = re.match(r"\*\*([\d,]+) decisions\*\*", text)
-        if m:
-            return int(m.group(1).replace(",", ""))
-    raise AssertionError(f"no result count on the page: {texts(at)[:5]}")
 
 
 def open_buttons(at: AppTest) -> list[int]:

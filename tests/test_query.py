@@ -15,7 +15,7 @@ from corpus.record import CaseRecord
 from corpus.store import Store
 from gdprkb.home import Home
 from index.query import IndexNotFound, SearchIndex, SearchResult
-from index.schema import EUR_RATES
+from index.schema import EUR_RATES, SNIPPET_FIELDS
 
 
 @pytest.fixture(scope="module")
@@ -229,15 +229,7 @@ def test_snippets_highlight_matches_and_escape_the_rest(ix: SearchIndex) -> None
         assert '<b class="match">' in hit.snippet
         tags = re.findall(r"<[^>]*>", hit.snippet)
         assert set(tags) <= {'<b class="match">', "</b>"}, tags
-        assert hit.snippet_field in (
-            "lead",
-            "facts",
-            "dispute",
-            "holding",
-            "comment",
-            "machine_translation",
-            "parties",
-        )
+        assert hit.snippet_field in SNIPPET_FIELDS
         assert len(re.sub(r"<[^>]*>", "", hit.snippet)) < 400
 
 

@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from apptest_pages import APP, texts, total_shown
 from streamlit.testing.v1 import AppTest
 
 from corpus.ingest import ingest
@@ -21,26 +22,7 @@ from translation.cache import TranslationCache
 from translation.engine import TranslationError
 from translation.models import install_package
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
 SEED = 2146  # Datatilsynet (Denmark) - 2019-431-0036
-
-
-def unescape(md: str) -> str:
-    return re.sub(r"\\(.)", r"\1", md)
-
-
-def texts(at: AppTest) -> list[str]:
-    return [unescape(e.value) for e in (*at.markdown, *at.caption)]
-
-
-def total(at: AppTest) -> int:
-    for text in texts(at):
-        m = re.match(r"\*\*([\d,]+) decisions?\*\*", text)
-        if m:
-            return int(m.group(1).replace(",", ""))
-    if any(i.value == "No decisions match this search." for i in at.info):
-        return 0
-    raise AssertionError(f"no result count: {texts(at)[:8]}")
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +90,7 @@ def test_language_selector_lists_installed_source_languages(home: Home) -> None:
 def test_english_query_is_searched_as_typed(home: Home) -> None:
     at = search(run_app(), "video surveillance")
     assert not any(t.startswith("Searched for") for t in texts(at))
-    assert total(at) == plain_total(home, "video surveillance")
+    assert total_shown(at) == plain_total(home, "video surveillance")
 
 
 def test_danish_query_is_translated_and_original_is_one_click_away(home: Home) -> None:
@@ -117,14 +99,14 @@ def test_danish_query_is_translated_and_original_is_one_click_away(home: Home) -
     assert len(line) == 1 and "(translated from Danish)" in line[0]
     english = re.match(r"Searched for: \*\*(.*)\*\*", line[0]).group(1)  # type: ignore[union-attr]
     assert english and "kamera" not in english
-    assert total(at) == plain_total(home, english)
+    assert total_shown(at) == plain_total(home, english)
     # The seed case names the party KMD A/S: its original word finds it.
     at = search(at, "KMD")
     assert any(t.startswith("Searched for: ") for t in texts(at))
     at.button(key="tr_search_original").click().run()
     assert not at.exception
     assert any(t.startswith("Searched for your words as typed: **KMD**") for t in texts(at))
-    assert total(at) == plain_total(home, "KMD") >= 1
+    assert total_shown(at) == plain_total(home, "KMD") >= 1
     # ...and back to the translation.
     at.button(key="tr_translate_again").click().run()
     assert any(t.startswith("Searched for: ") for t in texts(at))
@@ -147,7 +129,7 @@ def test_a_failing_translation_never_blocks_the_search(
     monkeypatch.setattr(translation_controls, "translate_query", broken)
     at = search(run_app(), "kamera", lang="da")
     assert any("Searched the words as typed" in w.value for w in at.warning)
-    assert total(at) == plain_total(home, "kamera")
+    assert total_shown(at) == plain_total(home, "kamera")
 
 
 def test_without_models_the_selector_is_disabled_and_search_works(
@@ -160,7 +142,7 @@ def test_without_models_the_selector_is_disabled_and_search_works(
     at = search(run_app(), "video surveillance")
     box = at.selectbox(key="w_qlang")
     assert box.options == ["English (as typed)"] and box.disabled
-    assert total(at) == plain_total(Home(root), "video surveillance")
+    assert total_shown(at) == plain_total(Home(root), "video surveillance")
     at = run_app(case=str(SEED))
     assert any(
         "install translate" in t.lower() or "gdprkb translate install" in t for t in texts(at)
