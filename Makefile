@@ -29,7 +29,7 @@ browser:
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy scraper corpus index
+	$(BIN)/mypy -p gdprkb.scraper -p gdprkb.corpus -p gdprkb.index
 
 test: setup browser lint
 	$(BIN)/pytest -q

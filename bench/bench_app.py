@@ -65,10 +65,10 @@ CHROMIUM_ARGS = [
 
 def build_home(root: Path) -> Path:
     """A home with the sample pages ingested and indexed."""
-    from corpus.ingest import ingest
-    from corpus.store import Store
+    from gdprkb.corpus.ingest import ingest
+    from gdprkb.corpus.store import Store
     from gdprkb.home import Home
-    from index.build import update_index
+    from gdprkb.index.build import update_index
 
     pages = Path(
         os.environ.get("GDPRKB_SAMPLE_PAGES") or REPO.parent / "shared" / "gdprhub" / "pages"
@@ -130,7 +130,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     from gdprkb.home import Home
-    from index.query import SearchIndex
+    from gdprkb.index.query import SearchIndex
 
     tmp = None
     home = args.home

@@ -29,11 +29,11 @@ from pathlib import Path
 
 import lxml.html
 
-from corpus.export import export
-from corpus.ingest import ingest, reparse
-from corpus.parse import parse_page
-from corpus.store import Store
-from corpus.workers import default_jobs
+from gdprkb.corpus.export import export
+from gdprkb.corpus.ingest import ingest, reparse
+from gdprkb.corpus.parse import parse_page
+from gdprkb.corpus.store import Store
+from gdprkb.corpus.workers import default_jobs
 
 REPO = Path(__file__).resolve().parent.parent
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))

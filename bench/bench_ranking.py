@@ -25,11 +25,11 @@ from whoosh import fields, qparser, scoring  # noqa: E402
 from whoosh import index as whoosh_index  # noqa: E402
 from whoosh.analysis import StandardAnalyzer  # noqa: E402
 
-from corpus.ingest import ingest  # noqa: E402
-from corpus.record import CaseRecord  # noqa: E402
-from corpus.store import Store  # noqa: E402
-from index.build import update_index  # noqa: E402
-from index.query import SearchIndex  # noqa: E402
+from gdprkb.corpus.ingest import ingest  # noqa: E402
+from gdprkb.corpus.record import CaseRecord  # noqa: E402
+from gdprkb.corpus.store import Store  # noqa: E402
+from gdprkb.index.build import update_index  # noqa: E402
+from gdprkb.index.query import SearchIndex  # noqa: E402
 
 SECTIONS = ("lead", "facts", "dispute", "holding", "machine_translation")
 TEXT = ("title", "case_number", "ecli", "lead", "facts", "dispute", "holding", "comment")

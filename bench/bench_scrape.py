@@ -27,12 +27,12 @@ from pathlib import Path
 
 import httpx
 
-from corpus.parse import page_url, parse_page
-from corpus.record import PageMeta
-from corpus.store import Store
-from scraper.gdprhub import GDPRhub
-from scraper.harvest import Summary
-from scraper.mirror import Mirror
+from gdprkb.corpus.parse import page_url, parse_page
+from gdprkb.corpus.record import PageMeta
+from gdprkb.corpus.store import Store
+from gdprkb.scraper.gdprhub import GDPRhub
+from gdprkb.scraper.harvest import Summary
+from gdprkb.scraper.mirror import Mirror
 
 REPO = Path(__file__).resolve().parent.parent
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))

@@ -21,13 +21,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from corpus.ingest import ingest  # noqa: E402
-from corpus.record import PageMeta  # noqa: E402
-from corpus.store import Store  # noqa: E402
-from index import querylang as ql  # noqa: E402
-from index.build import update_index  # noqa: E402
-from index.compile import Context, compile_query  # noqa: E402
-from index.query import SearchIndex  # noqa: E402
+from gdprkb.corpus.ingest import ingest  # noqa: E402
+from gdprkb.corpus.record import PageMeta  # noqa: E402
+from gdprkb.corpus.store import Store  # noqa: E402
+from gdprkb.index import querylang as ql  # noqa: E402
+from gdprkb.index.build import update_index  # noqa: E402
+from gdprkb.index.compile import Context, compile_query  # noqa: E402
+from gdprkb.index.query import SearchIndex  # noqa: E402
 
 QUERIES = [
     "video surveillance employee",

@@ -75,16 +75,16 @@ def main() -> None:
         os.environ.get("GDPRKB_SAMPLE_PAGES") or REPO.parent / "shared" / "gdprhub" / "pages"
     )
 
-    from corpus.ingest import ingest
-    from corpus.store import Store
-    from index.build import update_index
-    from index.query import SearchIndex
-    from translation.cache import TranslationCache
-    from translation.engine import Engine, loaded_models
-    from translation.models import install_package
-    from translation.querytr import translate_query
-    from translation.reading import case_sections, translate_sections
-    from translation.tinymodel import build_tiny_model
+    from gdprkb.corpus.ingest import ingest
+    from gdprkb.corpus.store import Store
+    from gdprkb.index.build import update_index
+    from gdprkb.index.query import SearchIndex
+    from gdprkb.translation.cache import TranslationCache
+    from gdprkb.translation.engine import Engine, loaded_models
+    from gdprkb.translation.models import install_package
+    from gdprkb.translation.querytr import translate_query
+    from gdprkb.translation.reading import case_sections, translate_sections
+    from gdprkb.translation.tinymodel import build_tiny_model
 
     with tempfile.TemporaryDirectory(prefix="gdprkb-bench-tr-") as tmp:
         home = Path(tmp)

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from corpus.store import Store
+from gdprkb.corpus.store import Store
 
 if TYPE_CHECKING:  # pyarrow is imported only by a Parquet export: it slows every CLI start
     import pyarrow as pa

@@ -12,8 +12,8 @@ from urllib.parse import quote, unquote, urljoin
 from lxml import html
 from lxml.html import HtmlElement
 
-from corpus.fields import clean, nullify
-from corpus.record import AppealRef, Source
+from gdprkb.corpus.fields import clean, nullify
+from gdprkb.corpus.record import AppealRef, Source
 
 # Labels that make a table a decision infobox (DPA, court and CJEU variants).
 DECISION_LABELS = frozenset(

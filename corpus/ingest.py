@@ -20,8 +20,8 @@ from typing import Any, TypeVar
 
 from tqdm import tqdm
 
-from corpus.parse import parse_page, read_meta
-from corpus.record import (
+from gdprkb.corpus.parse import parse_page, read_meta
+from gdprkb.corpus.record import (
     PARSER_VERSION,
     ArticlePage,
     CaseRecord,
@@ -29,8 +29,8 @@ from corpus.record import (
     PageMeta,
     ParseError,
 )
-from corpus.store import Store
-from corpus.workers import Parsed, ParsePool, Task, release_memory
+from gdprkb.corpus.store import Store
+from gdprkb.corpus.workers import Parsed, ParsePool, Task, release_memory
 
 PAGE_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
 ARCHIVE_SUFFIXES = (".zip",)

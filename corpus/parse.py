@@ -12,9 +12,9 @@ import re
 from lxml import html
 from lxml.html import HtmlElement
 
-from corpus import infobox, sections
-from corpus.fields import clean, facet, gdpr_provisions, parse_date, parse_ecli, parse_fine
-from corpus.rawpage import (
+from gdprkb.corpus import infobox, sections
+from gdprkb.corpus.fields import clean, facet, gdpr_provisions, parse_date, parse_ecli, parse_fine
+from gdprkb.corpus.rawpage import (
     DEFAULT_WIKI,
     PARSER_OUTPUT,
     RawPage,
@@ -22,7 +22,7 @@ from corpus.rawpage import (
     page_url,
     read_head,
 )
-from corpus.record import (
+from gdprkb.corpus.record import (
     Appeal,
     ArticlePage,
     CaseRecord,

@@ -14,7 +14,7 @@ from urllib.parse import quote
 from lxml import etree, html
 from lxml.html import HtmlElement
 
-from corpus.record import PageMeta, ParseError
+from gdprkb.corpus.record import PageMeta, ParseError
 
 DEFAULT_WIKI = "https://gdprhub.eu"
 

@@ -24,8 +24,8 @@ from typing import Any
 
 from zlib_ng import zlib_ng as zlib
 
-from corpus import tables
-from corpus.record import (
+from gdprkb.corpus import tables
+from gdprkb.corpus.record import (
     PARSER_VERSION,
     ArticlePage,
     CaseRecord,

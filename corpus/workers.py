@@ -18,9 +18,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from corpus.parse import parse_page
-from corpus.record import PageMeta, ParsedPage, ParseError
-from corpus.store import compress_raw
+from gdprkb.corpus.parse import parse_page
+from gdprkb.corpus.record import PageMeta, ParsedPage, ParseError
+from gdprkb.corpus.store import compress_raw
 
 T = TypeVar("T")
 

@@ -11,7 +11,7 @@ import typer
 
 from gdprkb.home import Home
 
-APP = Path(__file__).resolve().parent.parent / "app.py"
+APP = Path(__file__).parent / "app.py"
 
 
 def streamlit_command(port: int, host: str) -> list[str]:

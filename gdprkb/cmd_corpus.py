@@ -19,10 +19,10 @@ from typing import Annotated, Any
 
 import typer
 
-from corpus.export import export as export_cases
-from corpus.ingest import IngestResult, ingest, reparse
-from corpus.store import Store, StoreError
-from corpus.workers import default_jobs
+from gdprkb.corpus.export import export as export_cases
+from gdprkb.corpus.ingest import IngestResult, ingest, reparse
+from gdprkb.corpus.store import Store, StoreError
+from gdprkb.corpus.workers import default_jobs
 from gdprkb.home import Home
 
 

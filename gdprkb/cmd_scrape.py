@@ -57,9 +57,9 @@ def scrape(
     progress: Annotated[bool, typer.Option(help="Show progress bars.")] = True,
 ) -> None:
     """Harvest the wiki into the corpus: only pages whose revision changed are fetched."""
-    from corpus.store import Store
-    from scraper.gdprhub import GDPRhub
-    from scraper.mediawiki import Backoff
+    from gdprkb.corpus.store import Store
+    from gdprkb.scraper.gdprhub import GDPRhub
+    from gdprkb.scraper.mediawiki import Backoff
 
     home: Home = ctx.obj.ensure()
     wanted = [t for raw in titles or [] for t in raw.split("|") if t.strip()] or None
@@ -117,8 +117,8 @@ def mirror(
     seed: Annotated[int, typer.Option(help="Seed of the fault draw (same seed, same faults).")] = 0,
 ) -> None:
     """Serve a folder of saved pages as a MediaWiki (api.php, index.php, robots.txt) locally."""
-    from scraper.faults import FAULT_KINDS, Faults
-    from scraper.mirror import Mirror
+    from gdprkb.scraper.faults import FAULT_KINDS, Faults
+    from gdprkb.scraper.mirror import Mirror
 
     if not folder.is_dir():
         typer.echo(f"error: {folder}: not a folder of saved pages", err=True)

@@ -17,7 +17,6 @@ from typing import Annotated, Any
 
 import typer
 
-from corpus.store import Store
 from gdprkb.cmd_translate import (
     LangOpt,
     OriginalOpt,
@@ -25,11 +24,12 @@ from gdprkb.cmd_translate import (
     print_translated_query,
     query_translator,
 )
+from gdprkb.corpus.store import Store
 from gdprkb.home import Home
-from index.build import IndexBusy, update_index
-from index.query import IndexNotFound, SearchIndex, SearchResult
-from translation.engine import TranslationError
-from translation.models import MissingPair
+from gdprkb.index.build import IndexBusy, update_index
+from gdprkb.index.query import IndexNotFound, SearchIndex, SearchResult
+from gdprkb.translation.engine import TranslationError
+from gdprkb.translation.models import MissingPair
 
 
 class Sort(StrEnum):

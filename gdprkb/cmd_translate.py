@@ -15,11 +15,11 @@ from typing import Annotated, Any
 
 import typer
 
-from corpus.record import CaseRecord
+from gdprkb.corpus.record import CaseRecord
 from gdprkb.home import Home
-from translation.cache import TranslationCache
-from translation.engine import Engine, TranslationError
-from translation.models import (
+from gdprkb.translation.cache import TranslationCache
+from gdprkb.translation.engine import Engine, TranslationError
+from gdprkb.translation.models import (
     InstallError,
     MissingPair,
     argos_packages_dir,
@@ -27,7 +27,7 @@ from translation.models import (
     installed_pairs,
     language_name,
 )
-from translation.reading import case_sections, translate_sections
+from gdprkb.translation.reading import case_sections, translate_sections
 
 translate_app = typer.Typer(
     help="Install and list offline translation models (Argos Translate).",
@@ -89,7 +89,7 @@ def query_translator(
                 "note": "searched as typed (--original)",
             },
         )
-    from translation.querytr import translate_query
+    from gdprkb.translation.querytr import translate_query
 
     engine = open_engine(home)
 
@@ -231,7 +231,7 @@ def show_cmd(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Print a case: infobox and summary, translated into --lang (cached) when given."""
-    from corpus.store import Store
+    from gdprkb.corpus.store import Store
 
     home: Home = ctx.obj
     if not home.db.exists():

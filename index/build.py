@@ -21,8 +21,8 @@ from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.writing import CLEAR
 
-from corpus.store import Store
-from index.schema import SCHEMA_VERSION, build_schema, to_document
+from gdprkb.corpus.store import Store
+from gdprkb.index.schema import SCHEMA_VERSION, build_schema, to_document
 
 STATE_FILE = "gdprkb-index.json"
 LOCK_TIMEOUT_S = 60.0

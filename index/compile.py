@@ -16,8 +16,8 @@ from whoosh import query as wq
 from whoosh.reading import IndexReader
 from whoosh.support.charset import accent_map
 
-from index import querylang as ql
-from index.schema import EUR_RATES, TEXT_FIELDS
+from gdprkb.index import querylang as ql
+from gdprkb.index.schema import EUR_RATES, TEXT_FIELDS
 
 MAX_EXPANSIONS = 200
 SUMMARY = ("lead", "facts", "dispute", "holding")

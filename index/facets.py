@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh.reading import IndexReader
 
-from index.schema import FACETS
+from gdprkb.index.schema import FACETS
 
 # Facets listed by value (newest year first) rather than by count.
 BY_VALUE_DESC = frozenset({"year"})

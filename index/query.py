@@ -3,7 +3,7 @@
 Open once per process and reuse (the app caches it with st.cache_resource); every call picks
 up a newer index generation written by `gdprkb index` meanwhile::
 
-    from index.query import SearchIndex
+    from gdprkb.index.query import SearchIndex
     ix = SearchIndex(home.index_dir)                 # IndexNotFound if never built
     res = ix.search('"video surveillance" employee', filters={"country": ["Spain"]},
                     sort="relevance", page=1, page_size=20)
@@ -51,12 +51,12 @@ from whoosh import query as wq
 from whoosh.collectors import TopCollector, UnsortedCollector
 from whoosh.searching import Searcher, TimeLimit
 
-from index import querylang as ql
-from index.compile import Context, compile_field, compile_query
-from index.facets import FacetTable, FacetValue
-from index.proximity import RERANK_DEPTH, rerank
-from index.schema import FACETS, TEXT_FIELDS
-from index.snippets import Snippeter, query_terms
+from gdprkb.index import querylang as ql
+from gdprkb.index.compile import Context, compile_field, compile_query
+from gdprkb.index.facets import FacetTable, FacetValue
+from gdprkb.index.proximity import RERANK_DEPTH, rerank
+from gdprkb.index.schema import FACETS, TEXT_FIELDS
+from gdprkb.index.snippets import Snippeter, query_terms
 
 SORTS = ("relevance", "date", "fine")
 TIME_LIMIT_S = 5.0

@@ -22,7 +22,7 @@ from whoosh.columns import CompressedBytesColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
-from corpus.record import CaseRecord
+from gdprkb.corpus.record import CaseRecord
 
 # Bump when fields or analysis change: `gdprkb index` then rebuilds from scratch.
 SCHEMA_VERSION = 6

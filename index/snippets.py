@@ -16,8 +16,8 @@ from functools import lru_cache
 from whoosh import query as wq
 from whoosh.lang.porter import stem
 
-from index.compile import FOLD_TABLE
-from index.schema import SNIPPET_FIELDS, SNIPPET_SOURCE_CHARS, TEXT_FIELDS
+from gdprkb.index.compile import FOLD_TABLE
+from gdprkb.index.schema import SNIPPET_FIELDS, SNIPPET_SOURCE_CHARS, TEXT_FIELDS
 
 SNIPPET_CHARS = 240
 # Sections kept outside the stored fields (index/schema.py), loaded through `more`.

@@ -12,7 +12,7 @@ notes:    Decisions (DPA and court), GDPR article commentary and help/portal pag
 
 from __future__ import annotations
 
-from scraper.harvest import MediaWikiSource
+from gdprkb.scraper.harvest import MediaWikiSource
 
 
 class GDPRhub(MediaWikiSource):

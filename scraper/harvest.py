@@ -25,10 +25,10 @@ from urllib.parse import urlsplit
 import httpx
 from tqdm import tqdm
 
-from corpus.parse import page_url, parse_page
-from corpus.record import ArticlePage, NotADecision, PageMeta, ParsedPage, ParseError
-from corpus.store import Store, StoreError
-from scraper.mediawiki import (
+from gdprkb.corpus.parse import page_url, parse_page
+from gdprkb.corpus.record import ArticlePage, NotADecision, PageMeta, ParsedPage, ParseError
+from gdprkb.corpus.store import Store, StoreError
+from gdprkb.scraper.mediawiki import (
     ApiError,
     Backoff,
     Challenge,
@@ -36,7 +36,7 @@ from scraper.mediawiki import (
     PageInfo,
     WikiError,
 )
-from scraper.polite import DEFAULT_USER_AGENT, Impolite, Politeness, Stopped
+from gdprkb.scraper.polite import DEFAULT_USER_AGENT, Impolite, Politeness, Stopped
 
 
 @dataclass

@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 import tenacity
 
-from scraper.polite import Impolite, Politeness, Stopped
+from gdprkb.scraper.polite import Impolite, Politeness, Stopped
 
 BATCH = 50  # titles per prop=info request: MediaWiki's limit for clients without apihighlimits
 

@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from corpus.parse import content_html, page_url, read_meta
-from corpus.record import ParseError
-from scraper.faults import CHALLENGE_HTML, Faults
+from gdprkb.corpus.parse import content_html, page_url, read_meta
+from gdprkb.corpus.record import ParseError
+from gdprkb.scraper.faults import CHALLENGE_HTML, Faults
 
 DEFAULT_ROBOTS = "User-agent: *\nDisallow: /index.php?title=Special:\n"
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from corpus.ingest import ingest
-from corpus.store import Store
+from gdprkb.corpus.ingest import ingest
+from gdprkb.corpus.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -66,7 +66,7 @@ def tiny_argos_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Pat
     argostranslate code. The folder name avoids the word that argostranslate's splitter
     choice matches against package paths.
     """
-    from translation.tinymodel import build_tiny_model
+    from gdprkb.translation.tinymodel import build_tiny_model
 
     folder = tmp_path_factory.mktemp("tiny_argos")
     return {
@@ -82,7 +82,7 @@ def sample_home(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     import shutil
 
     from gdprkb.home import Home
-    from index.build import update_index
+    from gdprkb.index.build import update_index
 
     home = Home(tmp_path_factory.mktemp("sample_home"))
     shutil.copy(sample_db, home.db)

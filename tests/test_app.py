@@ -11,12 +11,12 @@ import pytest
 from apptest_pages import APP, texts, total_shown, unescape
 from streamlit.testing.v1 import AppTest
 
-from corpus import export
-from corpus.store import Store
+from gdprkb.corpus import export
+from gdprkb.corpus.store import Store
 from gdprkb.home import Home
-from index.query import SearchIndex
-from webapp import backend
-from webapp.state import View
+from gdprkb.index.query import SearchIndex
+from gdprkb.webapp import backend
+from gdprkb.webapp.state import View
 
 QUERY = "video surveillance employee"
 
@@ -294,8 +294,8 @@ def test_search_goes_on_while_gdprkb_index_holds_the_writer(writable_home: Home)
 def test_an_incremental_index_update_shows_in_the_open_app(writable_home: Home) -> None:
     import dataclasses
 
-    from corpus.record import PageMeta
-    from index.build import update_index
+    from gdprkb.corpus.record import PageMeta
+    from gdprkb.index.build import update_index
 
     at = run_app(q="bitcoin")
     before = total_shown(at)

@@ -19,9 +19,9 @@ import httpx
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
-from corpus.store import Store
+from gdprkb.corpus.store import Store
 from gdprkb.home import Home
-from index.query import SearchIndex
+from gdprkb.index.query import SearchIndex
 
 REPO = Path(__file__).resolve().parent.parent
 SHOTS = REPO / "docs" / "screenshots"

@@ -17,9 +17,9 @@ import pyarrow.parquet as pq
 import pytest
 from typer.testing import CliRunner
 
-from corpus.export import COLUMNS
-from corpus.store import Store
 from gdprkb.cli import app
+from gdprkb.corpus.export import COLUMNS
+from gdprkb.corpus.store import Store
 
 SEED = 2146
 runner = CliRunner()

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from scraper.mirror import Mirror
+from gdprkb.scraper.mirror import Mirror
 
 GDPRKB = str(Path(sys.executable).parent / "gdprkb")
 

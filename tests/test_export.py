@@ -10,9 +10,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from corpus.export import COLUMNS, TEXT_COLUMNS, columns, export
-from corpus.record import Appeal, AppealRef, CaseRecord, PageMeta, Source
-from corpus.store import Store
+from gdprkb.corpus.export import COLUMNS, TEXT_COLUMNS, columns, export
+from gdprkb.corpus.record import Appeal, AppealRef, CaseRecord, PageMeta, Source
+from gdprkb.corpus.store import Store
 
 HAND = CaseRecord(
     title="Tietosuojavaltuutettu (Finland) - 1/2020",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scraper.faults import FAULT_KINDS, Faults
+from gdprkb.scraper.faults import FAULT_KINDS, Faults
 
 
 def test_the_first_requests_get_every_kind_in_turn() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from corpus.fields import (
+from gdprkb.corpus.fields import (
     clean,
     facet,
     gdpr_provisions,

@@ -17,15 +17,15 @@ from typing import Any
 
 import pytest
 
-from corpus.ingest import reparse
-from corpus.parse import parse_page
-from corpus.record import PageMeta, ParsedPage
-from corpus.store import Store
-from scraper.faults import CHALLENGE_HTML, Faults
-from scraper.gdprhub import GDPRhub
-from scraper.harvest import Summary
-from scraper.mediawiki import Backoff
-from scraper.mirror import Mirror
+from gdprkb.corpus.ingest import reparse
+from gdprkb.corpus.parse import parse_page
+from gdprkb.corpus.record import PageMeta, ParsedPage
+from gdprkb.corpus.store import Store
+from gdprkb.scraper.faults import CHALLENGE_HTML, Faults
+from gdprkb.scraper.gdprhub import GDPRhub
+from gdprkb.scraper.harvest import Summary
+from gdprkb.scraper.mediawiki import Backoff
+from gdprkb.scraper.mirror import Mirror
 
 FAST = Backoff(attempts=6, initial=0.01, maximum=0.05, max_retry_after=0.05, timeout=2)
 GDPRKB = str(Path(sys.executable).parent / "gdprkb")

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from whoosh import index as whoosh_index
 
-from corpus.ingest import ingest
-from corpus.record import CaseRecord, PageMeta
-from corpus.store import Store
-from index import build
-from index.build import STATE_FILE, IndexBusy, read_state, update_index
-from index.query import SearchIndex
+from gdprkb.corpus.ingest import ingest
+from gdprkb.corpus.record import CaseRecord, PageMeta
+from gdprkb.corpus.store import Store
+from gdprkb.index import build
+from gdprkb.index.build import STATE_FILE, IndexBusy, read_state, update_index
+from gdprkb.index.query import SearchIndex
 
 NEW_WORD = "zebracornish"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from corpus.infobox import appeal_ref, element, find_infobox, languages, sources, values
-from corpus.record import AppealRef
+from gdprkb.corpus.infobox import appeal_ref, element, find_infobox, languages, sources, values
+from gdprkb.corpus.record import AppealRef
 
 WIKI = "https://gdprhub.eu"
 CAT = '<a href="/index.php?title=Category:{0}" title="Category:{0}">{0}</a>'

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from corpus.ingest import discover, ingest, reparse
-from corpus.record import PARSER_VERSION
-from corpus.store import Store
+from gdprkb.corpus.ingest import discover, ingest, reparse
+from gdprkb.corpus.record import PARSER_VERSION
+from gdprkb.corpus.store import Store
 
 SEED = 2146  # Datatilsynet (Denmark) - 2019-431-0036
 GDPRKB = Path(sys.executable).with_name("gdprkb")

@@ -10,10 +10,17 @@ from pathlib import Path
 import httpx
 import pytest
 
-from scraper.faults import Faults
-from scraper.mediawiki import ApiError, Backoff, Challenge, MediaWikiClient, Transient, WikiError
-from scraper.mirror import Mirror
-from scraper.polite import Impolite, Politeness
+from gdprkb.scraper.faults import Faults
+from gdprkb.scraper.mediawiki import (
+    ApiError,
+    Backoff,
+    Challenge,
+    MediaWikiClient,
+    Transient,
+    WikiError,
+)
+from gdprkb.scraper.mirror import Mirror
+from gdprkb.scraper.polite import Impolite, Politeness
 
 FAST = Backoff(attempts=6, initial=0.01, maximum=0.05, max_retry_after=5, timeout=2)
 
@@ -225,7 +232,7 @@ def test_a_wiki_without_lastrevid_is_read_from_revisions(sample_subset: Path) ->
 
 
 def test_a_challenge_sent_with_503_is_named_a_challenge() -> None:
-    from scraper.faults import CHALLENGE_HTML
+    from gdprkb.scraper.faults import CHALLENGE_HTML
 
     def answer(request: httpx.Request) -> httpx.Response:
         return httpx.Response(503, html=CHALLENGE_HTML)

@@ -11,9 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from corpus.parse import content_html, read_meta
-from scraper.faults import CHALLENGE_HTML, Faults
-from scraper.mirror import Mirror
+from gdprkb.corpus.parse import content_html, read_meta
+from gdprkb.scraper.faults import CHALLENGE_HTML, Faults
+from gdprkb.scraper.mirror import Mirror
 
 GDPRKB = str(Path(sys.executable).parent / "gdprkb")
 

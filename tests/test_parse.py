@@ -12,9 +12,9 @@ from typing import Any
 
 import pytest
 
-from corpus.fields import gdpr_provisions
-from corpus.parse import content_html, page_url, parse_page, read_meta
-from corpus.record import ArticlePage, CaseRecord, NotADecision, PageMeta, ParseError
+from gdprkb.corpus.fields import gdpr_provisions
+from gdprkb.corpus.parse import content_html, page_url, parse_page, read_meta
+from gdprkb.corpus.record import ArticlePage, CaseRecord, NotADecision, PageMeta, ParseError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOLDEN = FIXTURES / "golden"

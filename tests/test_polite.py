@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from scraper.polite import Impolite, Politeness, RateLimiter, Stopped
+from gdprkb.scraper.polite import Impolite, Politeness, RateLimiter, Stopped
 
 
 def test_rate_limiter_spacing_and_hold() -> None:

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 
-from corpus.record import CaseRecord
-from index import proximity
-from index.query import SearchIndex
-from index.schema import build_schema, to_document
+from gdprkb.corpus.record import CaseRecord
+from gdprkb.index import proximity
+from gdprkb.index.query import SearchIndex
+from gdprkb.index.schema import build_schema, to_document
 
 
 def case(page_id: int, facts: str) -> CaseRecord:

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from corpus.record import CaseRecord
-from corpus.store import Store
+from gdprkb.corpus.record import CaseRecord
+from gdprkb.corpus.store import Store
 from gdprkb.home import Home
-from index.query import IndexNotFound, SearchIndex, SearchResult
-from index.schema import EUR_RATES, SNIPPET_FIELDS
+from gdprkb.index.query import IndexNotFound, SearchIndex, SearchResult
+from gdprkb.index.schema import EUR_RATES, SNIPPET_FIELDS
 
 
 @pytest.fixture(scope="module")

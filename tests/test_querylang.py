@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from index import querylang as ql
-from index.querylang import All, And, FieldValue, Not, Or, Phrase, Word, parse_query, render
+from gdprkb.index import querylang as ql
+from gdprkb.index.querylang import All, And, FieldValue, Not, Or, Phrase, Word, parse_query, render
 
 
 def node(text: str) -> ql.Node:

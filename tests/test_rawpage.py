@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from corpus.rawpage import RawPage, check_balanced, content_root, page_url, read_head
-from corpus.record import ParseError
+from gdprkb.corpus.rawpage import RawPage, check_balanced, content_root, page_url, read_head
+from gdprkb.corpus.record import ParseError
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lxml import html
 
-from corpus.sections import case_sections, machine_translation, paragraphs, strip_debris
+from gdprkb.corpus.sections import case_sections, machine_translation, paragraphs, strip_debris
 
 INTRO = (
     "The decision below is a machine translation of the Danish original. "

@@ -6,7 +6,7 @@ import re
 
 from whoosh import query as wq
 
-from index.snippets import SNIPPET_CHARS, Snippeter, index_term, query_terms
+from gdprkb.index.snippets import SNIPPET_CHARS, Snippeter, index_term, query_terms
 
 
 def marks(html: str) -> list[str]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from corpus.record import (
+from gdprkb.corpus.record import (
     PARSER_VERSION,
     Appeal,
     AppealRef,
@@ -21,7 +21,7 @@ from corpus.record import (
     PageMeta,
     Source,
 )
-from corpus.store import Store, StoreError, record_dict
+from gdprkb.corpus.store import Store, StoreError, record_dict
 
 
 def meta(page_id: int, rev: int = 1, title: str | None = None) -> PageMeta:

@@ -12,15 +12,15 @@ import pytest
 from apptest_pages import APP, texts, total_shown
 from streamlit.testing.v1 import AppTest
 
-from corpus.ingest import ingest
-from corpus.store import Store
+from gdprkb.corpus.ingest import ingest
+from gdprkb.corpus.store import Store
 from gdprkb.home import Home
-from index.build import update_index
-from index.query import SearchIndex
-from translation import engine as engine_mod
-from translation.cache import TranslationCache
-from translation.engine import TranslationError
-from translation.models import install_package
+from gdprkb.index.build import update_index
+from gdprkb.index.query import SearchIndex
+from gdprkb.translation import engine as engine_mod
+from gdprkb.translation.cache import TranslationCache
+from gdprkb.translation.engine import TranslationError
+from gdprkb.translation.models import install_package
 
 SEED = 2146  # Datatilsynet (Denmark) - 2019-431-0036
 
@@ -121,7 +121,7 @@ def test_structure_is_kept_in_the_searched_query(home: Home) -> None:
 def test_a_failing_translation_never_blocks_the_search(
     home: Home, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from webapp import translation_controls
+    from gdprkb.webapp import translation_controls
 
     def broken(*args: object, **kwargs: object) -> None:
         raise TranslationError("the Danish → English (da→en) model failed on a text: boom")

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from gdprkb.cli import app
-from translation.cache import TranslationCache
+from gdprkb.translation.cache import TranslationCache
 
 runner = CliRunner()
 

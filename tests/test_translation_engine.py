@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from translation import engine as engine_mod
-from translation.cache import TranslationCache, text_hash
-from translation.engine import Engine, TranslationError, split_chunks
-from translation.models import MissingPair, install_package
+from gdprkb.translation import engine as engine_mod
+from gdprkb.translation.cache import TranslationCache, text_hash
+from gdprkb.translation.engine import Engine, TranslationError, split_chunks
+from gdprkb.translation.models import MissingPair, install_package
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -87,8 +87,8 @@ def test_cached_hit_in_a_fresh_process_never_imports_argostranslate(home: Path) 
     code = textwrap.dedent(
         f"""
         import sys, time
-        from translation.cache import TranslationCache
-        from translation.engine import Engine
+        from gdprkb.translation.cache import TranslationCache
+        from gdprkb.translation.engine import Engine
         e = Engine({str(home / "argos")!r}, TranslationCache({str(home / "corpus.sqlite")!r}))
         t = time.perf_counter()
         out = e.translate("bøde til arbejdsgiver", "da", "en")
@@ -169,7 +169,7 @@ def test_translation_makes_no_network_connection(home: Path, tmp_path: Path) -> 
             raise OSError("network disabled in this test")
         socket.socket.connect = refuse
         socket.create_connection = refuse
-        from translation.engine import Engine
+        from gdprkb.translation.engine import Engine
         out = Engine({str(home / "argos")!r}).translate("samtykke. bøde! sletning", "da", "en")
         print(bool(out.strip()), len(attempts))
         """

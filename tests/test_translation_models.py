@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from translation.models import (
+from gdprkb.translation.models import (
     InstallError,
     MissingPair,
     argos_packages_dir,

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from translation.cache import TranslationCache
-from translation.detect import detect_language, detection_text
-from translation.engine import Engine
-from translation.models import MissingPair, install_package
-from translation.querytr import segment, translate_query
+from gdprkb.translation.cache import TranslationCache
+from gdprkb.translation.detect import detect_language, detection_text
+from gdprkb.translation.engine import Engine
+from gdprkb.translation.models import MissingPair, install_package
+from gdprkb.translation.querytr import segment, translate_query
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -111,7 +111,7 @@ def test_prefix_gdpr_names_and_unbalanced_quote(engine: Engine) -> None:
 
 
 def test_translation_output_cannot_inject_syntax(engine: Engine) -> None:
-    from translation import querytr
+    from gdprkb.translation import querytr
 
     assert querytr._clean('a "b" (c) AND d: e*.', "x") == "a b c and d e"
     assert querytr._clean(' ."() ', "fallback") == "fallback"
@@ -162,8 +162,8 @@ def test_english_query_never_imports_argostranslate(engine: Engine) -> None:
     code = textwrap.dedent(
         f"""
         import sys
-        from translation.engine import Engine
-        from translation.querytr import translate_query
+        from gdprkb.translation.engine import Engine
+        from gdprkb.translation.querytr import translate_query
         tr = translate_query("video surveillance employee", Engine({str(engine.models_dir)!r}))
         tr2 = translate_query("cookies", Engine({str(engine.models_dir)!r}), "en")
         print(tr.translated, tr2.translated, "argostranslate" in sys.modules)
@@ -177,7 +177,7 @@ def test_english_query_never_imports_argostranslate(engine: Engine) -> None:
 
 def test_repeated_query_is_served_from_the_cache(engine: Engine, monkeypatch) -> None:
     first = translate_query("ulovlig overvågning", engine, "da")
-    from translation import engine as engine_mod
+    from gdprkb.translation import engine as engine_mod
 
     monkeypatch.setattr(engine_mod, "_load", lambda *a: (_ for _ in ()).throw(AssertionError))
     assert translate_query("ulovlig overvågning", engine, "da").query == first.query

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from corpus.record import Appeal, AppealRef, CaseRecord
-from webapp.appeals import CaseIds, chain, norm_id
+from gdprkb.corpus.record import Appeal, AppealRef, CaseRecord
+from gdprkb.webapp.appeals import CaseIds, chain, norm_id
 
 
 def _case(page_id: int, title: str, **kw: object) -> CaseRecord:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from webapp import charts
+from gdprkb.webapp import charts
 
 ROWS = [
     {"page_id": 1, "year": 2020, "jurisdiction": "Spain", "outcome": "Upheld",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from webapp.state import View, page_count, parse_view, to_params
+from gdprkb.webapp.state import View, page_count, parse_view, to_params
 
 
 def test_empty_url_is_the_default_search() -> None:

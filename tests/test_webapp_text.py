@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from webapp.text import fine_label, md_escape, md_link, paragraphs, safe_url, snippet_markdown
+from gdprkb.webapp.text import (
+    fine_label,
+    md_escape,
+    md_link,
+    paragraphs,
+    safe_url,
+    snippet_markdown,
+)
 
 
 def test_md_escape_disarms_markdown_and_streamlit_directives() -> None:

@@ -16,8 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from translation.cache import TranslationCache
-from translation.models import InstalledPair, find_pair, installed_pairs, language_name
+from gdprkb.translation.cache import TranslationCache
+from gdprkb.translation.models import InstalledPair, find_pair, installed_pairs, language_name
 
 Progress = Callable[[int, int], None]
 

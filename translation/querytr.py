@@ -13,8 +13,8 @@ import re
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from translation.detect import detect_language
-from translation.engine import Engine
+from gdprkb.translation.detect import detect_language
+from gdprkb.translation.engine import Engine
 
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
 

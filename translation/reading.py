@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from corpus.record import CaseRecord
-from translation.engine import CHUNK_CHARS, Engine, Progress, split_chunks
+from gdprkb.corpus.record import CaseRecord
+from gdprkb.translation.engine import CHUNK_CHARS, Engine, Progress, split_chunks
 
 SUMMARY_SECTIONS = ("lead", "facts", "dispute", "holding")
 

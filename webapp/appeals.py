@@ -12,7 +12,7 @@ import urllib.parse
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from corpus.record import AppealRef, CaseRecord
+from gdprkb.corpus.record import AppealRef, CaseRecord
 
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 

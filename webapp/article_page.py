@@ -9,9 +9,9 @@ from __future__ import annotations
 import streamlit as st
 
 from gdprkb.home import Home
-from webapp import backend, nav, search_page
-from webapp.state import View
-from webapp.text import md_escape, md_link, paragraphs
+from gdprkb.webapp import backend, nav, search_page
+from gdprkb.webapp.state import View
+from gdprkb.webapp.text import md_escape, md_link, paragraphs
 
 _PICK = "w_article"
 

@@ -16,13 +16,13 @@ from typing import Any
 
 import streamlit as st
 
-from corpus import export
-from corpus.record import ArticlePage, CaseRecord
-from corpus.store import Store
+from gdprkb.corpus import export
+from gdprkb.corpus.record import ArticlePage, CaseRecord
+from gdprkb.corpus.store import Store
 from gdprkb.home import Home
-from index.query import IndexNotFound, SearchIndex
-from webapp.appeals import CaseIds
-from webapp.state import PAGE_SIZE, View
+from gdprkb.index.query import IndexNotFound, SearchIndex
+from gdprkb.webapp.appeals import CaseIds
+from gdprkb.webapp.state import PAGE_SIZE, View
 
 
 def resolve_home() -> Home:

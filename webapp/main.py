@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from webapp import article_page, backend, case_page, nav, results, search_page
+from gdprkb.webapp import article_page, backend, case_page, nav, results, search_page
 
 DEFAULT_ARTICLE = 5
 # Our own styling (no scraped text): larger card titles, less empty space above the page.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from webapp.state import FACETS, View, parse_view, to_params, url_key
+from gdprkb.webapp.state import FACETS, View, parse_view, to_params, url_key
 
 _VIEW = "view"
 _URL_KEYS = ("q", "sort", "page", "case", "article", "year_from", "year_to", "fine_min", "fine_max")

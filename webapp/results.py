@@ -9,9 +9,9 @@ from __future__ import annotations
 import streamlit as st
 
 from gdprkb.home import Home
-from webapp import backend, charts, nav
-from webapp.state import PAGE_SIZE, View
-from webapp.text import fine_label, md_escape, snippet_markdown
+from gdprkb.webapp import backend, charts, nav
+from gdprkb.webapp.state import PAGE_SIZE, View
+from gdprkb.webapp.text import fine_label, md_escape, snippet_markdown
 
 EMPTY_CORPUS = """\
 **The corpus is empty.** Harvest GDPRhub or ingest saved pages, then build the index:

@@ -14,8 +14,8 @@ from typing import Any
 import streamlit as st
 
 from gdprkb.home import Home
-from webapp import backend, nav, results, translation_controls
-from webapp.state import FACETS, PAGE_SIZE, SORTS, View, page_count, to_params
+from gdprkb.webapp import backend, nav, results, translation_controls
+from gdprkb.webapp.state import FACETS, PAGE_SIZE, SORTS, View, page_count, to_params
 
 QUERY_HELP = """\
 **Words** match all forms (`surveillance` finds *surveilled*); all words must match.

@@ -16,14 +16,14 @@ from typing import Any
 
 import streamlit as st
 
-from corpus.record import CaseRecord
+from gdprkb.corpus.record import CaseRecord
 from gdprkb.home import Home
-from translation.cache import TranslationCache
-from translation.engine import Engine, TranslationError
-from translation.models import MissingPair, installed_pairs, language_name
-from translation.querytr import translate_query
-from translation.reading import case_sections, translate_case, translate_sections
-from webapp.text import md_escape, paragraphs
+from gdprkb.translation.cache import TranslationCache
+from gdprkb.translation.engine import Engine, TranslationError
+from gdprkb.translation.models import MissingPair, installed_pairs, language_name
+from gdprkb.translation.querytr import translate_query
+from gdprkb.translation.reading import case_sections, translate_case, translate_sections
+from gdprkb.webapp.text import md_escape, paragraphs
 
 LANG_KEY = "w_qlang"
 ORIGINAL_KEY = "tr_original_query"
