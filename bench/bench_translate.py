@@ -78,7 +78,7 @@ def main() -> None:
     from gdprkb.corpus.ingest import ingest
     from gdprkb.corpus.store import Store
     from gdprkb.index.build import update_index
-    from gdprkb.index.query import SearchIndex
+    from gdprkb.index.search import SearchIndex
     from gdprkb.translation.cache import TranslationCache
     from gdprkb.translation.engine import Engine, loaded_models
     from gdprkb.translation.models import install_package

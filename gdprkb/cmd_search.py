@@ -27,17 +27,14 @@ from gdprkb.cmd_translate import (
 from gdprkb.corpus.store import Store
 from gdprkb.home import Home
 from gdprkb.index.build import IndexBusy, update_index
-from gdprkb.index.query import IndexNotFound, SearchIndex, SearchResult
+from gdprkb.index.search import IndexNotFound, SearchIndex, SearchResult
+from gdprkb.index.vocabulary import SORTS
 from gdprkb.translation.engine import TranslationError
 from gdprkb.translation.models import MissingPair
 
-
-class Sort(StrEnum):
-    """Result orders."""
-
-    relevance = "relevance"
-    date = "date"
-    fine = "fine"
+# Result orders, named once in index/vocabulary.py.
+Sort = StrEnum("Sort", {name: name for name in SORTS})  # type: ignore[misc]
+RELEVANCE = Sort("relevance")
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -158,7 +155,7 @@ def search_command(
             "--filter", "-f", help="FIELD=VALUE, e.g. country=Spain, year=2021..2023 (repeatable)."
         ),
     ] = None,
-    sort: Annotated[Sort, typer.Option("--sort", "-s", help="Result order.")] = Sort.relevance,
+    sort: Annotated[Sort, typer.Option("--sort", "-s", help="Result order.")] = RELEVANCE,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Hits per page.")] = 10,
     page: Annotated[int, typer.Option("--page", min=1, help="Which page of hits.")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,

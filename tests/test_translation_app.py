@@ -16,7 +16,7 @@ from gdprkb.corpus.ingest import ingest
 from gdprkb.corpus.store import Store
 from gdprkb.home import Home
 from gdprkb.index.build import update_index
-from gdprkb.index.query import SearchIndex
+from gdprkb.index.search import SearchIndex
 from gdprkb.translation import engine as engine_mod
 from gdprkb.translation.cache import TranslationCache
 from gdprkb.translation.engine import TranslationError
