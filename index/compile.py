@@ -18,8 +18,10 @@ from whoosh import query as wq
 from whoosh.reading import IndexReader
 from whoosh.support.charset import accent_map
 
+from gdprkb.corpus.money import EUR_RATES
+from gdprkb.corpus.provisions import parse_provision
 from gdprkb.index import querylang as ql
-from gdprkb.index.schema import EUR_RATES, TEXT_FIELDS
+from gdprkb.index.schema import TEXT_FIELDS
 from gdprkb.index.vocabulary import LANG_CODES, Field, field_named
 
 MAX_EXPANSIONS = 200
@@ -209,9 +211,6 @@ def _any(fieldname: str, values: Iterable[str]) -> wq.Query:
     return terms[0] if len(terms) == 1 else wq.Or(terms)
 
 
-_ARTICLE = re.compile(r"^(?:art(?:icle)?\.?\s*)?(\d+)((?:\s*\(\s*\w+\s*\))*)\s*(?:gdpr)?$", re.I)
-
-
 def _article(value: str, spec: Field, ctx: Context) -> wq.Query:
     """`article:32`, `article:5(1)(f)` (also 5(1) → every 5(1)(x)), `article:12..22`, `a,b`."""
     parts = [p for p in re.split(r"[,;]", value) if p.strip()]
@@ -225,14 +224,13 @@ def _article(value: str, spec: Field, ctx: Context) -> wq.Query:
             ctx.warnings.append(f'Article range "{value}" is too wide; using {lo}..{lo + 200}.')
             hi = lo + 200
         return _any("provision_tree", [str(a) for a in range(lo, hi + 1)])
-    m = _ARTICLE.match(value)
-    if not m:
+    provision = parse_provision(value)  # the one provision grammar (corpus/provisions.py)
+    if provision is None:
         ctx.warnings.append(
             f'"article:{value}" is not an article; write e.g. article:6 or article:5(1)(f).'
         )
         return wq.NullQuery()
-    paras = re.sub(r"\s+", "", m.group(2)).lower()
-    return wq.Term("provision_tree", m.group(1) + paras)
+    return wq.Term("provision_tree", provision)
 
 
 def _bounds(

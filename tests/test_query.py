@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from gdprkb.corpus.money import EUR_RATES
 from gdprkb.corpus.record import CaseRecord
 from gdprkb.corpus.store import Store
 from gdprkb.home import Home
-from gdprkb.index.schema import EUR_RATES, SNIPPET_FIELDS
+from gdprkb.index.schema import SNIPPET_FIELDS
 from gdprkb.index.search import IndexNotFound, SearchIndex, SearchResult
 
 
