@@ -18,21 +18,22 @@ from gdprkb.corpus.record import PageMeta, ParseError
 
 DEFAULT_WIKI = "https://gdprhub.eu"
 
-# Bot-challenge interstitials served instead of the page (Anubis proof-of-work, Cloudflare).
-_CHALLENGE_MARKERS = (
-    ("making sure you&#39;re not a bot", "Anubis"),
-    ("making sure you're not a bot", "Anubis"),
-    ("making sure you’re not a bot", "Anubis"),
-    ("anubis_challenge", "Anubis"),
-    ("within.website/x/cmd/anubis", "Anubis"),
-    ("/.within.website/", "Anubis"),
-    ("<title>just a moment...</title>", "Cloudflare"),
+# Markers of a bot-challenge interstitial (Anubis proof-of-work, Cloudflare, DDoS-Guard) served
+# instead of a page or of the API's JSON, lower case. The one list: the scraper checks API answers
+# against it too. Only text without wiki content is checked, so a page about captchas is safe.
+CHALLENGE_MARKERS = (
+    ("not a bot", "Anubis"),
+    ("anubis", "Anubis"),
+    (".within.website", "Anubis"),
+    ("just a moment...", "Cloudflare"),
     ("cf-browser-verification", "Cloudflare"),
     ("challenge-platform", "Cloudflare"),
     ("cf_chl_opt", "Cloudflare"),
-    ("ddos-guard", "DDoS-Guard"),
     ("<title>attention required! | cloudflare</title>", "Cloudflare"),
-    ("checking your browser before accessing", "browser check"),
+    ("ddos-guard", "DDoS-Guard"),
+    ("proof-of-work", "proof-of-work"),
+    ("checking your browser", "browser check"),
+    ("captcha", "CAPTCHA"),
 )
 
 PARSER_OUTPUT = "mw-parser-output"
@@ -97,10 +98,18 @@ def check_challenge(data: str) -> None:
     # (slow, lower-casing) scan off the ingest's hot path.
     if data.find(PARSER_OUTPUT, 0, 400000) >= 0:
         return
-    low = data[:20000].lower()
-    for marker, who in _CHALLENGE_MARKERS:
+    who = challenge_name(data)
+    if who:
+        raise ParseError(f"bot-challenge interstitial ({who}), not the page")
+
+
+def challenge_name(text: str) -> str | None:
+    """Who served a bot-challenge interstitial ("Anubis", "Cloudflare"...), None if not one."""
+    low = text[:20000].lower()
+    for marker, who in CHALLENGE_MARKERS:
         if marker in low:
-            raise ParseError(f"bot-challenge interstitial ({who}), not the page")
+            return who
+    return None
 
 
 def _rlconf_value(data: str, key: str) -> object:

@@ -6,7 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from gdprkb.corpus.rawpage import RawPage, check_balanced, content_root, page_url, read_head
+from gdprkb.corpus.rawpage import (
+    RawPage,
+    challenge_name,
+    check_balanced,
+    content_root,
+    page_url,
+    read_head,
+)
 from gdprkb.corpus.record import ParseError
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -78,3 +85,27 @@ def test_page_url_keeps_slashes_and_parentheses() -> None:
     assert page_url("AEPD (Spain) - E/00647/2019") == (
         "https://gdprhub.eu/index.php?title=AEPD_(Spain)_-_E/00647/2019"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "who"),
+    [
+        ("<title>Making sure you&#39;re not a bot!</title>", "Anubis"),
+        ('<script src="/.within.website/x/cmd/anubis/static/js/main.mjs">', "Anubis"),
+        ("<title>Just a moment...</title><script>window._cf_chl_opt={}</script>", "Cloudflare"),
+        ("<div>DDoS-Guard</div>", "DDoS-Guard"),
+        ("<p>Please complete the CAPTCHA</p>", "CAPTCHA"),
+        ("<p>A decision on data protection</p>", None),
+    ],
+)
+def test_challenge_markers_have_one_home(text: str, who: str | None) -> None:
+    # the scraper checks API answers with this same function (issue 9 §2)
+    assert challenge_name(text) == who
+    if who:
+        with pytest.raises(ParseError, match=rf"bot-challenge interstitial \({who}\)"):
+            RawPage(f"<html><head></head><body>{text}</body></html>")
+
+
+def test_a_page_with_content_is_never_a_challenge() -> None:
+    text = '<div class="mw-parser-output"><p>The CAPTCHA was not a bot check.</p></div>'
+    assert RawPage(text).text == text
