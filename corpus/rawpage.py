@@ -18,23 +18,30 @@ from gdprkb.corpus.record import PageMeta, ParseError
 
 DEFAULT_WIKI = "https://gdprhub.eu"
 
-# Markers of a bot-challenge interstitial (Anubis proof-of-work, Cloudflare, DDoS-Guard) served
-# instead of a page or of the API's JSON, lower case. The one list: the scraper checks API answers
-# against it too. Only text without wiki content is checked, so a page about captchas is safe.
+# Bot-challenge interstitials served instead of a page or an API answer (Anubis proof-of-work,
+# Cloudflare, DDoS-Guard...): lower-case markers and who serves them, first match wins. The one
+# list for the parser and the scraper (scraper/mediawiki.py).
 CHALLENGE_MARKERS = (
-    ("not a bot", "Anubis"),
+    ("not a bot", "Anubis"),  # "Making sure you're not a bot!"
     ("anubis", "Anubis"),
     (".within.website", "Anubis"),
     ("just a moment...", "Cloudflare"),
+    ("attention required! | cloudflare", "Cloudflare"),
     ("cf-browser-verification", "Cloudflare"),
     ("challenge-platform", "Cloudflare"),
     ("cf_chl_opt", "Cloudflare"),
-    ("<title>attention required! | cloudflare</title>", "Cloudflare"),
     ("ddos-guard", "DDoS-Guard"),
     ("proof-of-work", "proof-of-work"),
     ("checking your browser", "browser check"),
     ("captcha", "CAPTCHA"),
 )
+
+
+def challenge_name(text: str) -> str | None:
+    """Who serves the bot challenge `text` is ("Anubis", "Cloudflare"...), None for no challenge."""
+    low = text[:20000].lower()
+    return next((who for marker, who in CHALLENGE_MARKERS if marker in low), None)
+
 
 PARSER_OUTPUT = "mw-parser-output"
 
@@ -99,17 +106,8 @@ def check_challenge(data: str) -> None:
     if data.find(PARSER_OUTPUT, 0, 400000) >= 0:
         return
     who = challenge_name(data)
-    if who:
+    if who is not None:
         raise ParseError(f"bot-challenge interstitial ({who}), not the page")
-
-
-def challenge_name(text: str) -> str | None:
-    """Who served a bot-challenge interstitial ("Anubis", "Cloudflare"...), None if not one."""
-    low = text[:20000].lower()
-    for marker, who in CHALLENGE_MARKERS:
-        if marker in low:
-            return who
-    return None
 
 
 def _rlconf_value(data: str, key: str) -> object:

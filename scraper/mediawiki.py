@@ -347,7 +347,7 @@ class MediaWikiClient:
 def _check_challenge(body: str) -> None:
     """Raise Challenge if an answer is a bot-challenge interstitial."""
     who = challenge_name(body)
-    if who:
+    if who is not None:
         raise Challenge(
             f"the wiki answered with a bot-challenge page ({who}) instead of JSON;"
             " gdprkb does not solve challenges"

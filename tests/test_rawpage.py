@@ -6,14 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gdprkb.corpus.rawpage import (
-    RawPage,
-    challenge_name,
-    check_balanced,
-    content_root,
-    page_url,
-    read_head,
-)
+from gdprkb.corpus.rawpage import RawPage, check_balanced, content_root, page_url, read_head
 from gdprkb.corpus.record import ParseError
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -87,25 +80,13 @@ def test_page_url_keeps_slashes_and_parentheses() -> None:
     )
 
 
-@pytest.mark.parametrize(
-    ("text", "who"),
-    [
-        ("<title>Making sure you&#39;re not a bot!</title>", "Anubis"),
-        ('<script src="/.within.website/x/cmd/anubis/static/js/main.mjs">', "Anubis"),
-        ("<title>Just a moment...</title><script>window._cf_chl_opt={}</script>", "Cloudflare"),
-        ("<div>DDoS-Guard</div>", "DDoS-Guard"),
-        ("<p>Please complete the CAPTCHA</p>", "CAPTCHA"),
-        ("<p>A decision on data protection</p>", None),
-    ],
-)
-def test_challenge_markers_have_one_home(text: str, who: str | None) -> None:
-    # the scraper checks API answers with this same function (issue 9 §2)
-    assert challenge_name(text) == who
-    if who:
-        with pytest.raises(ParseError, match=rf"bot-challenge interstitial \({who}\)"):
-            RawPage(f"<html><head></head><body>{text}</body></html>")
+def test_one_challenge_list_for_parser_and_scraper() -> None:
+    """The scraper names challenges from the parser's list, not from a copy of its own."""
+    from gdprkb.corpus import rawpage
+    from gdprkb.scraper import mediawiki
 
-
-def test_a_page_with_content_is_never_a_challenge() -> None:
-    text = '<div class="mw-parser-output"><p>The CAPTCHA was not a bot check.</p></div>'
-    assert RawPage(text).text == text
+    assert rawpage.challenge_name("<title>Making sure you're not a bot!</title>") == "Anubis"
+    assert rawpage.challenge_name("<title>Just a moment...</title>") == "Cloudflare"
+    assert rawpage.challenge_name("<html><p>Decision of the DPA</p></html>") is None
+    assert mediawiki.challenge_name is rawpage.challenge_name
+    assert not hasattr(mediawiki, "_CHALLENGES")
