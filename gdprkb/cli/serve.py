@@ -9,9 +9,9 @@ from typing import Annotated
 
 import typer
 
-from gdprkb.home import Home
+from gdprkb.cli.common import app, fail, home_of
 
-APP = Path(__file__).parent / "app.py"
+APP = Path(__file__).parent.parent / "app.py"
 
 
 def streamlit_command(port: int, host: str) -> list[str]:
@@ -32,30 +32,24 @@ def streamlit_command(port: int, host: str) -> list[str]:
     ]
 
 
-def register(app: typer.Typer) -> None:
-    """Add this module's commands to the main app."""
-
-    @app.command()
-    def serve(
-        ctx: typer.Context,
-        port: Annotated[int, typer.Option(help="Port to serve on.")] = 8501,
-        host: Annotated[str, typer.Option(help="Address to bind (0.0.0.0 for all).")] = (
-            "127.0.0.1"
-        ),
-    ) -> None:
-        """Serve the browser app: search, read cases, browse GDPR articles, export results."""
-        home: Home = ctx.obj
-        if not APP.is_file():
-            typer.echo(f"error: the app script {APP} is missing (broken install?)", err=True)
-            raise typer.Exit(2)
-        if not home.db.is_file():
-            typer.echo(
-                f"note: no corpus in {home.root} yet; the app will say how to scrape or ingest.",
-                err=True,
-            )
-        typer.echo(f"gdprkb app on http://{host}:{port}  (home: {home.root}; Ctrl-C to stop)")
-        env = {**os.environ, "GDPRKB_HOME": str(home.root)}
-        cmd = streamlit_command(port, host)
-        sys.stdout.flush()
-        # Become the Streamlit server (no wrapper process): Ctrl-C and kill reach it directly.
-        os.execve(cmd[0], cmd, env)
+@app.command()
+def serve(
+    ctx: typer.Context,
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8501,
+    host: Annotated[str, typer.Option(help="Address to bind (0.0.0.0 for all).")] = ("127.0.0.1"),
+) -> None:
+    """Serve the browser app: search, read cases, browse GDPR articles, export results."""
+    home = home_of(ctx)
+    if not APP.is_file():
+        raise fail(f"the app script {APP} is missing (broken install?)")
+    if not home.db.is_file():
+        typer.echo(
+            f"note: no corpus in {home.root} yet; the app will say how to scrape or ingest.",
+            err=True,
+        )
+    typer.echo(f"gdprkb app on http://{host}:{port}  (home: {home.root}; Ctrl-C to stop)")
+    env = {**os.environ, "GDPRKB_HOME": str(home.root)}
+    cmd = streamlit_command(port, host)
+    sys.stdout.flush()
+    # Become the Streamlit server (no wrapper process): Ctrl-C and kill reach it directly.
+    os.execve(cmd[0], cmd, env)
