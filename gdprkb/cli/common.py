@@ -162,7 +162,7 @@ def open_index(ctx: typer.Context) -> Iterator[SearchIndex]:
 
 def open_engine(ctx: typer.Context) -> Engine:
     """The home's translation engine: its models and its cache in the corpus database."""
-    from gdprkb.translation.cache import TranslationCache
+    from gdprkb.corpus.translations import TranslationCache
     from gdprkb.translation.engine import Engine
 
     home = home_of(ctx)

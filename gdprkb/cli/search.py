@@ -124,7 +124,7 @@ def _query_translator(ctx: typer.Context, lang: str | None, original: bool) -> R
     """For --lang: query -> (English query, translated_query JSON); None without --lang."""
     if not lang:
         return None
-    from gdprkb.translation.querytr import translate_query
+    from gdprkb.translation.query import translate_query
 
     engine = open_engine(ctx)
 
