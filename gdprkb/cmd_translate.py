@@ -16,8 +16,8 @@ from typing import Annotated, Any
 import typer
 
 from gdprkb.corpus.record import CaseRecord
+from gdprkb.corpus.translations import TranslationCache
 from gdprkb.home import Home
-from gdprkb.translation.cache import TranslationCache
 from gdprkb.translation.engine import Engine, TranslationError
 from gdprkb.translation.models import (
     InstallError,
@@ -89,7 +89,7 @@ def query_translator(
                 "note": "searched as typed (--original)",
             },
         )
-    from gdprkb.translation.querytr import translate_query
+    from gdprkb.translation.query import translate_query
 
     engine = open_engine(home)
 

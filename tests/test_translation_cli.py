@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from gdprkb.cli import app
-from gdprkb.translation.cache import TranslationCache
+from gdprkb.corpus.translations import TranslationCache
 
 runner = CliRunner()
 
