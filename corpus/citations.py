@@ -1,4 +1,4 @@
-"""References from one decision to others: CJEU case numbers, ECLIs, GDPRhub links, national numbers.
+"""References from one decision to others: CJEU numbers, ECLIs, GDPRhub links, national numbers.
 
 Pure functions. `extract(case, raw)` lists the references a decision's text sections make, each
 with its kind, the text as written, a normalised key and the section it was found in;
@@ -49,22 +49,28 @@ _CJEU = re.compile(
 _REGISTER_BEFORE = re.compile(r"(?:\d|\b[IVX]{1,4})\s$")
 # Joined cases written with the letter once: "C-26/22 and 64/22", "C-141/12 & 372/12" (a second
 # "C-64/22" after the "and" is found on its own).
-_JOINED_TAIL = re.compile(r"\s?(?:,|and|&|und|et|en|y|e)\s(?P<num>[1-9]\d{0,3})\s?/\s?(?P<yy>\d{2})(?![\d/])")
+_JOINED_TAIL = re.compile(
+    r"\s?(?:,|and|&|und|et|en|y|e)\s(?P<num>[1-9]\d{0,3})\s?/\s?(?P<yy>\d{2})(?![\d/])"
+)
 
 # An ECLI: "ECLI:EU:C:2019:629", split by spaces "ECLI: EU: C: 2019: 629", national ones
-# "ECLI:DE:BGH:2020:260520UVIZR570.19.0", and the EU's short form without the prefix
-# "EU:C:2023:950" (then only for the EU courts C, T, F).
+# "ECLI:DE:BGH:2020:260520UVIZR570.19.0". (Each pattern starts with a literal: fast scans.)
 _ECLI = re.compile(
-    r"(?:ECLI\s?:\s?(?P<cc>[A-Z]{2})\s?:\s?(?P<court>[A-Za-z][A-Za-z0-9.]{0,6})"
-    r"|(?<![A-Za-z:])EU\s?:\s?(?P<eucourt>[CTF]))"
+    r"ECLI\s?:\s?(?P<cc>[A-Z]{2})\s?:\s?(?P<court>[A-Za-z][A-Za-z0-9.]{0,6})"
+    r"\s?:\s?(?P<year>(?:19|20)\d\d)\s?:\s?(?P<num>[A-Za-z0-9.]{0,30}[A-Za-z0-9])"
+)
+# The EU's short form without the prefix: "EU:C:2023:950" (courts C, T, F only; not the "EU" of
+# an "ECLI:EU:..." already taken).
+_ECLI_EU = re.compile(
+    r"EU(?<![A-Za-z:]EU)\s?:\s?(?P<court>[CTF])"
     r"\s?:\s?(?P<year>(?:19|20)\d\d)\s?:\s?(?P<num>[A-Za-z0-9.]{0,30}[A-Za-z0-9])"
 )
 
 # A link to another wiki page in the saved HTML: <a href="/index.php?title=CJEU_-_C-673/17_-_
-# Planet49" ...>the Planet49 judgment</a>, also written with https://gdprhub.eu in front.
+# Planet49" ...>the Planet49 judgment</a> (also with https://gdprhub.eu in front). Scanned on the
+# raw bytes from the literal 'index.php?title=' (fast); only the matches are decoded.
 _LINK = re.compile(
-    r'<a\s[^>]*?href="(?:https?://gdprhub\.eu)?/index\.php\?title=(?P<title>[^"&#]+)[^"]*"'
-    r"[^>]*>(?P<text>.*?)</a>",
+    rb'/index\.php\?title=(?P<title>[^"&#]+)[^"]*"[^>]*>(?P<text>.*?)</a>',
     re.DOTALL,
 )
 # Pages that are not decisions: namespaces ("Category:", "File:", "Special:") and article pages.
@@ -73,9 +79,9 @@ _TAG = re.compile(r"<[^>]+>")
 
 # Where a national number-like token may sit: at a "/" or at a hyphen touching a digit
 # ("PS/00117/2022", "MED-2019-027", "DI-2021-10263"). Cheap anchors, the token is then grown.
-_ANCHOR = re.compile(r"/|-(?=\d)|(?<=\d)-")
-# The characters a number-like token is made of (grown left and right from an anchor).
-_TOKEN_LEFT = re.compile(r"[\w./\-]*\Z")
+_ANCHOR = re.compile(r"[/-]\d")
+# The characters a number-like token is made of besides letters and digits (grown from an anchor).
+_TOKEN_MARKS = frozenset("./-_")
 _TOKEN_RIGHT = re.compile(r"[\w./\-]*")
 # A German court register in front of the token: "10 O 126/22", "VI ZR 135/13", "2 BvR 1/19".
 _DE_REGISTER = re.compile(r"(?<![\w.])(?:\d{1,3}|[IVX]{1,4}) [A-Z][A-Za-z]{0,3} \Z")
@@ -111,7 +117,9 @@ def cjeu_key(court: str, num: str, yy: str) -> str:
 def cjeu_numbers(text: str) -> Iterator[tuple[str, str]]:
     """(key, text as written) of every CJEU/General Court case number in `text`."""
     for m in _CJEU.finditer(text):
-        if m.group("sep").isspace() and _REGISTER_BEFORE.search(text, max(0, m.start() - 6), m.start()):
+        if m.group("sep").isspace() and _REGISTER_BEFORE.search(
+            text, max(0, m.start() - 6), m.start()
+        ):
             continue
         court = m.group("court")
         yield cjeu_key(court, m.group("num"), m.group("yy")), m.group(0)
@@ -123,12 +131,14 @@ def cjeu_numbers(text: str) -> Iterator[tuple[str, str]]:
 
 def eclis(text: str) -> Iterator[tuple[str, str]]:
     """(key, text as written) of every ECLI in `text`; the key is "ECLI:EU:C:2019:629"."""
-    for m in _ECLI.finditer(text):
-        if m.group("eucourt"):
-            cc, court = "EU", m.group("eucourt")
-        else:
-            cc, court = m.group("cc"), m.group("court")
-        yield f"ECLI:{cc}:{court}:{m.group('year')}:{m.group('num')}".upper(), m.group(0)
+    if "ECLI" in text:
+        for m in _ECLI.finditer(text):
+            cc, court, year, num = m.group("cc", "court", "year", "num")
+            yield f"ECLI:{cc}:{court}:{year}:{num}".upper(), m.group(0)
+    if "EU" in text:
+        for m in _ECLI_EU.finditer(text):
+            court, year, num = m.group("court", "year", "num")
+            yield f"ECLI:EU:{court}:{year}:{num}".upper(), m.group(0)
 
 
 def ecli_key(value: str | None) -> str | None:
@@ -159,16 +169,20 @@ def national_tokens(text: str) -> Iterator[tuple[str, str]]:
         pos = m.start()
         if pos < last_end:
             continue  # a later separator of a token already taken
-        left = _TOKEN_LEFT.search(text, max(0, pos - 40), pos)
-        start = left.start() if left else pos
-        right = _TOKEN_RIGHT.match(text, pos)
+        start = pos
+        while start > 0 and start > pos - 40:
+            c = text[start - 1]
+            if not (c.isalnum() or c in _TOKEN_MARKS):
+                break
+            start -= 1
+        right = _TOKEN_RIGHT.match(text, pos + 1)
         end = right.end() if right else pos + 1
         last_end = end
         token = text[start:end].strip("./-_")
-        if len(token) < 5 or not any(c.isdigit() for c in token):
+        if len(token) < 5 or token[0] in "CT" and _CJEU.fullmatch(token):
+            continue  # too short, or a CJEU number (its own rule)
+        if not any(c.isdigit() for c in token):
             continue
-        if token[0] in "CT" and _CJEU.fullmatch(token):
-            continue  # a CJEU number has its own rule
         register = _DE_REGISTER.search(text, max(0, start - 12), start)
         if register:
             token = register.group(0) + token
@@ -179,15 +193,19 @@ def national_tokens(text: str) -> Iterator[tuple[str, str]]:
 
 def links(raw: str | bytes) -> Iterator[tuple[str, str]]:
     """(page title, anchor text) of every link in a saved page to a wiki page that may be a case."""
-    page = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw
-    start = page.find('class="mw-parser-output"')
-    end = page.find('class="printfooter"', max(start, 0))
-    for m in _LINK.finditer(page, max(start, 0), end if end > 0 else len(page)):
-        title = unquote(html.unescape(m.group("title"))).replace("_", " ").strip()
+    page = raw.encode() if isinstance(raw, str) else raw
+    start = max(page.find(b'class="mw-parser-output"'), 0)
+    end = page.find(b'class="printfooter"', start)
+    for m in _LINK.finditer(page, start, end if end > 0 else len(page)):
+        before = page[max(0, m.start() - 26) : m.start()]
+        if not before.endswith((b'href="', b'href="https://gdprhub.eu')):
+            continue  # not the href of a link (e.g. a returnto= parameter)
+        title = unquote(html.unescape(m.group("title").decode("utf-8", "replace")))
+        title = title.replace("_", " ").strip()
         if " - " not in title or _NOT_A_CASE_TITLE.match(title):
             continue
-        text = " ".join(html.unescape(_TAG.sub("", m.group("text"))).split())
-        if text:
+        text = html.unescape(_TAG.sub("", m.group("text").decode("utf-8", "replace")))
+        if text := " ".join(text.split()):
             yield title, text
 
 
