@@ -29,7 +29,7 @@ SECTIONS = ("lead", "facts", "dispute", "holding", "comment", "machine_translati
 ENGLISH_SECTIONS = ("lead", "facts", "dispute", "holding", "comment")
 KINDS = ("cjeu", "ecli", "link", "national")
 # Bump when a rule changes: a store whose citations were built by another version rebuilds them.
-RULES_VERSION = 1
+RULES_VERSION = 2
 
 # Every dash editors and translation engines produce: hyphen, non-breaking hyphen (U+2011),
 # figure dash, en and em dash, minus sign, soft hyphen, small and full-width hyphen-minus.
@@ -46,7 +46,7 @@ _CJEU = re.compile(
 )
 # The space form after a number is another court's register, not the CJEU: the German
 # Federal Administrative Court's "1 C 2/95", "BVerwG 6 C 12/20", "II C 3/19".
-_REGISTER_BEFORE = re.compile(r"(?:\d|\b[IVX]{1,4})\s$")
+_REGISTER_BEFORE = re.compile(r"(?<![\w.])(?:\d{1,3}|[IVX]{1,4})\s$")
 # Joined cases written with the letter once: "C-26/22 and 64/22", "C-141/12 & 372/12" (a second
 # "C-64/22" after the "and" is found on its own).
 _JOINED_TAIL = re.compile(
@@ -118,25 +118,30 @@ def cjeu_numbers(text: str) -> Iterator[tuple[str, str]]:
     """(key, text as written) of every CJEU/General Court case number in `text`."""
     for m in _CJEU.finditer(text):
         if m.group("sep").isspace() and _REGISTER_BEFORE.search(
-            text, max(0, m.start() - 6), m.start()
+            text, max(0, m.start() - 8), m.start()
         ):
             continue
         court = m.group("court")
         yield cjeu_key(court, m.group("num"), m.group("yy")), m.group(0)
         end = m.end()
         while tail := _JOINED_TAIL.match(text, end):
-            yield cjeu_key(court, tail.group("num"), tail.group("yy")), tail.group(0).strip(" ,&")
+            written = text[tail.start("num") : tail.end()]
+            yield cjeu_key(court, tail.group("num"), tail.group("yy")), written
             end = tail.end()
 
 
 def eclis(text: str) -> Iterator[tuple[str, str]]:
     """(key, text as written) of every ECLI in `text`; the key is "ECLI:EU:C:2019:629"."""
+    taken: list[tuple[int, int]] = []
     if "ECLI" in text:
         for m in _ECLI.finditer(text):
+            taken.append(m.span())
             cc, court, year, num = m.group("cc", "court", "year", "num")
             yield f"ECLI:{cc}:{court}:{year}:{num}".upper(), m.group(0)
     if "EU" in text:
         for m in _ECLI_EU.finditer(text):
+            if any(a <= m.start() < b for a, b in taken):
+                continue  # the "EU: C: ..." inside an "ECLI: EU: C: ..." already taken
             court, year, num = m.group("court", "year", "num")
             yield f"ECLI:EU:{court}:{year}:{num}".upper(), m.group(0)
 
@@ -154,11 +159,13 @@ def national_key(token: str) -> str:
 
 def is_distinctive(key: str) -> bool:
     """Whether a national key can stand for one decision: a digit, a separator or 7+ digits,
-    5+ characters, and not a date, a year or an EU act number."""
+    5+ characters (6+ without a letter), and not a date, a year or an EU act number."""
     if len(key) < 5 or not any(c.isdigit() for c in key) or _DATE_OR_ACT.match(key):
         return False
     if key.isdigit():
         return len(key) >= 7
+    if len(key) < 6 and not any(c.isalpha() for c in key):
+        return False  # "12/20": a month and a year as often as a decision
     return any(c in key for c in "/-. ")
 
 
