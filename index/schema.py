@@ -22,6 +22,7 @@ from whoosh.columns import CompressedBytesColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
+from gdprkb.corpus.hitfields import hit_fields
 from gdprkb.corpus.money import fine_in_eur
 from gdprkb.corpus.provisions import provision_ancestors, provision_key
 from gdprkb.corpus.record import CaseRecord
@@ -155,28 +156,8 @@ def facet_values(case: CaseRecord) -> dict[str, list[str]]:
 
 
 def display_fields(case: CaseRecord) -> dict[str, object]:
-    """What a hit shows, stored in the index so that a search never reads the database."""
-    return {
-        "page_id": case.page_id,
-        "title": case.title,
-        "url": case.url,
-        "kind": case.kind,
-        "authority": case.authority,
-        "jurisdiction": case.jurisdiction,
-        "type": case.type,
-        "outcome": case.outcome,
-        "date_decided": case.date_decided,
-        "date_published": case.date_published,
-        "year": case.year,
-        "fine_amount": case.fine_amount,
-        "fine_currency": case.fine_currency,
-        "gdpr_articles": list(case.gdpr_articles),
-        "gdpr_provisions": list(case.gdpr_provisions),
-        "case_number": case.case_number,
-        "ecli": case.ecli,
-        "parties": list(case.parties),
-        "original_languages": list(case.original_languages),
-    }
+    """What a hit shows (corpus/hitfields.py), stored so that a search never reads the database."""
+    return hit_fields(case)
 
 
 def to_document(case: CaseRecord) -> dict[str, object]:

@@ -8,11 +8,9 @@ up a newer index generation written by `gdprkb index` meanwhile::
     res = ix.search('"video surveillance" employee', filters={"country": ["Spain"]},
                     sort="relevance", page=1, page_size=20)
     res.total, res.took_ms, res.warnings, res.query_used
-    for hit in res.hits:      # Hit: page_id, title, url, score, snippet (HTML), snippet_field,
-        ...                   #  authority, jurisdiction, kind, type, outcome, date_decided,
-                              #  date_published, year, fine_amount, fine_currency,
-                              #  gdpr_articles, gdpr_provisions, case_number, ecli, parties,
-                              #  original_languages
+    for hit in res.hits:      # Hit: the fields of corpus/hitfields.py (page_id, title, url,
+        ...                   #  authority, date_decided, fine_amount, ...) plus score,
+                              #  snippet [(text, is_match)] and snippet_field
     res.facets["jurisdiction"]    # [FacetValue(value="Spain", count=213, selected=True), ...]
     ix.all_page_ids(query, filters=..., sort=...)  # every match, in order (no row cap)
     ix.more_like_this(page_id, n=5)                # list[Hit], similar decisions
@@ -47,12 +45,13 @@ from whoosh import query as wq
 from whoosh.collectors import TopCollector, UnsortedCollector
 from whoosh.searching import Searcher, TimeLimit
 
+from gdprkb.corpus.hitfields import HitFields
 from gdprkb.index import querylang as ql
 from gdprkb.index.compile import Compiled, Context, compile_query
 from gdprkb.index.facets import FacetTable, FacetValue
 from gdprkb.index.proximity import RERANK_DEPTH, rerank
 from gdprkb.index.schema import TEXT_FIELDS
-from gdprkb.index.snippets import Snippeter, query_terms
+from gdprkb.index.snippets import Segments, Snippeter, query_terms, to_html
 from gdprkb.index.vocabulary import SORTS, field_named
 
 TIME_LIMIT_S = 5.0
@@ -65,35 +64,18 @@ class IndexNotFound(FileNotFoundError):
 
 
 @dataclass
-class Hit:
-    """One matching case, with what a results list shows."""
+class Hit(HitFields):
+    """One matching case: the hit fields (corpus/hitfields.py), its score and its snippet."""
 
-    page_id: int
-    title: str
-    url: str
-    score: float | None
-    snippet: str
+    score: float | None = None
+    snippet: Segments = field(default_factory=list)  # [(text, is_match)]
     snippet_field: str | None = None
-    kind: str | None = None
-    authority: str | None = None
-    jurisdiction: str | None = None
-    type: str | None = None
-    outcome: str | None = None
-    date_decided: str | None = None
-    date_published: str | None = None
-    year: int | None = None
-    fine_amount: float | None = None
-    fine_currency: str | None = None
-    gdpr_articles: list[int] = field(default_factory=list)
-    gdpr_provisions: list[str] = field(default_factory=list)
-    case_number: str | None = None
-    ecli: str | None = None
-    parties: list[str] = field(default_factory=list)
-    original_languages: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON form."""
-        return asdict(self)
+        """JSON form: the snippet as HTML (matches in <b class="match">, the rest escaped)."""
+        d = asdict(self)
+        d["snippet"] = to_html(self.snippet)
+        return d
 
 
 @dataclass
@@ -114,6 +96,7 @@ class SearchResult:
     def to_dict(self) -> dict[str, Any]:
         """JSON form: hits and facet values as plain dicts."""
         d = asdict(self)
+        d["hits"] = [h.to_dict() for h in self.hits]
         d["facets"] = {k: [asdict(v) for v in vs] for k, vs in self.facets.items()}
         return d
 
@@ -311,12 +294,11 @@ class SearchIndex:
         stored = searcher.reader().stored_fields(docnum)
 
         snippet, section = snip.snippet(stored, lambda _: table.machine_translation(docnum))
-        shown = dict(stored["display"])
         return Hit(
+            **stored["display"],
             score=None if score is None else round(float(score), 4),
             snippet=snippet,
             snippet_field=section,
-            **{k: v for k, v in shown.items() if k in Hit.__dataclass_fields__},
         )
 
     def all_page_ids(

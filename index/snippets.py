@@ -3,7 +3,8 @@
 Whoosh's highlighter re-analyses each stored field through the full analyzer chain, which
 for long machine translations costs more than the search itself; here a regex finds
 candidate words cheaply and only those are stemmed and compared with the query's terms.
-The result is HTML: matches wrapped in <b class="match">, everything else escaped.
+The result is a list of segments `[(text, is_match)]`; `to_html` renders it for the JSON
+output (matches in <b class="match">, everything else escaped).
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from whoosh.lang.porter import stem
 from gdprkb.index.compile import FOLD_TABLE
 from gdprkb.index.schema import SNIPPET_FIELDS, SNIPPET_SOURCE_CHARS, TEXT_FIELDS
 
+# A snippet: its text in order, each piece marked True where it matches the query.
+Segments = list[tuple[str, bool]]
 SNIPPET_CHARS = 240
 # Sections kept outside the stored fields (index/schema.py), loaded through `more`.
 LAZY_FIELDS = frozenset({"machine_translation"})
@@ -116,8 +119,8 @@ class Snippeter:
 
     def snippet(
         self, stored: Mapping[str, object], more: Callable[[str], str] | None = None
-    ) -> tuple[str, str | None]:
-        """(HTML snippet, section it came from) for one hit's stored fields.
+    ) -> tuple[Segments, str | None]:
+        """(snippet segments, section it came from) for one hit's stored fields.
 
         `more(name)` loads a section kept outside the stored fields (the machine translation);
         it is only called when no earlier section holds every term.
@@ -141,7 +144,7 @@ class Snippeter:
                 text = texts.get(name)
                 if isinstance(text, str) and text:
                     return render(text, 0, []), None
-            return "", None
+            return [], None
         _, name, found = best
         text = str(texts[name])
         return render(text, _best_window(found), found), name
@@ -165,8 +168,8 @@ def _best_window(found: list[tuple[int, int, str]]) -> int:
     return best_start
 
 
-def render(text: str, anchor: int, found: list[tuple[int, int, str]]) -> str:
-    """HTML of about SNIPPET_CHARS around `anchor`, cut at word boundaries, matches in <b>."""
+def render(text: str, anchor: int, found: list[tuple[int, int, str]]) -> Segments:
+    """About SNIPPET_CHARS around `anchor`, cut at word boundaries, as segments (matches True)."""
     start = max(0, anchor - 60)
     if start > 0:
         space = text.rfind(" ", 0, start)
@@ -179,14 +182,41 @@ def render(text: str, anchor: int, found: list[tuple[int, int, str]]) -> str:
     if end < len(text):
         space = text.rfind(" ", start, end)
         end = space if space > start + SNIPPET_CHARS // 2 else end
-    parts = ["…" if start > 0 else ""]
+    pieces: list[tuple[str, bool]] = [("…" if start > 0 else "", False)]
     pos = start
     for s, e, _ in found:
-        if s < start or e > end:
+        if s < pos or s < start or e > end:
             continue
-        parts.append(html.escape(text[pos:s]))
-        parts.append(f'<b class="match">{html.escape(text[s:e])}</b>')
+        pieces += [(text[pos:s], False), (text[s:e], True)]
         pos = e
-    parts.append(html.escape(text[pos:end]))
-    parts.append("…" if end < len(text) else "")
-    return " ".join("".join(parts).split())
+    pieces += [(text[pos:end], False), ("…" if end < len(text) else "", False)]
+    return _tidy(pieces)
+
+
+def _tidy(pieces: list[tuple[str, bool]]) -> Segments:
+    """Runs of white space as one space, no empty segments, neighbours of a kind merged."""
+    out: Segments = []
+    for text, match in pieces:
+        text = re.sub(r"\s+", " ", text)
+        if not text:
+            continue
+        if out and out[-1][1] == match:
+            out[-1] = (out[-1][0] + text, match)
+        else:
+            out.append((text, match))
+    if out:
+        out[0] = (out[0][0].lstrip(), out[0][1])
+        out[-1] = (out[-1][0].rstrip(), out[-1][1])
+    return [(t, m) for t, m in out if t]
+
+
+def to_html(segments: Segments) -> str:
+    """The snippet as HTML: matches in <b class="match">, all text escaped (the JSON form)."""
+    return "".join(
+        f'<b class="match">{html.escape(t)}</b>' if m else html.escape(t) for t, m in segments
+    )
+
+
+def plain(segments: Segments) -> str:
+    """The snippet's text without marks."""
+    return "".join(t for t, _ in segments)

@@ -17,6 +17,7 @@ from gdprkb.corpus.store import Store
 from gdprkb.home import Home
 from gdprkb.index.schema import SNIPPET_FIELDS
 from gdprkb.index.search import IndexNotFound, SearchIndex, SearchResult
+from gdprkb.index.snippets import plain, to_html
 
 
 @pytest.fixture(scope="module")
@@ -223,20 +224,22 @@ def test_relevance_scores_descend_and_pages_continue(ix: SearchIndex) -> None:
     ]
 
 
-def test_snippets_highlight_matches_and_escape_the_rest(ix: SearchIndex) -> None:
+def test_snippets_are_segments_with_matches_and_html_only_in_json(ix: SearchIndex) -> None:
     res = ix.search("video surveillance employee", page_size=10)
     assert res.hits
-    for hit in res.hits:
-        assert '<b class="match">' in hit.snippet
-        tags = re.findall(r"<[^>]*>", hit.snippet)
-        assert set(tags) <= {'<b class="match">', "</b>"}, tags
+    rows = res.to_dict()["hits"]
+    for hit, row in zip(res.hits, rows, strict=True):
+        assert any(match for _, match in hit.snippet) and all(t for t, _ in hit.snippet)
         assert hit.snippet_field in SNIPPET_FIELDS
-        assert len(re.sub(r"<[^>]*>", "", hit.snippet)) < 400
+        assert len(plain(hit.snippet)) < 400
+        assert row["snippet"] == to_html(hit.snippet) and '<b class="match">' in row["snippet"]
+        tags = re.findall(r"<[^>]*>", row["snippet"])
+        assert set(tags) <= {'<b class="match">', "</b>"}, tags
 
 
 def test_snippet_prefers_the_section_with_most_terms(ix: SearchIndex) -> None:
     hit = ix.search("covert video surveillance employees", page_size=1).hits[0]
-    marked = {m.lower() for m in re.findall(r'<b class="match">(.*?)</b>', hit.snippet)}
+    marked = {text.lower() for text, match in hit.snippet if match}
     assert len(marked) >= 3, hit.snippet
 
 
@@ -373,6 +376,6 @@ def test_more_like_this(ix: SearchIndex, cases: list[CaseRecord]) -> None:
     target = ix.search("covert video surveillance employees", page_size=1).hits[0]
     similar = ix.more_like_this(target.page_id, n=5)
     assert 0 < len(similar) <= 5 and target.page_id not in {h.page_id for h in similar}
-    text = " ".join(h.title + " " + h.snippet for h in similar).lower()
+    text = " ".join(h.title + " " + plain(h.snippet) for h in similar).lower()
     assert re.search(r"camera|video|cctv|surveil", text), text
     assert ix.more_like_this(999_999_999) == []

@@ -6,7 +6,7 @@ import re
 
 from whoosh import query as wq
 
-from gdprkb.index.snippets import SNIPPET_CHARS, Snippeter, index_term, query_terms
+from gdprkb.index.snippets import SNIPPET_CHARS, Snippeter, index_term, plain, query_terms, to_html
 
 
 def marks(html: str) -> list[str]:
@@ -14,7 +14,17 @@ def marks(html: str) -> list[str]:
 
 
 def snip(words: list[str], **stored: str) -> tuple[str, str | None]:
-    return Snippeter(index_term(w) for w in words).snippet(stored)
+    """(the snippet's HTML rendering, section)."""
+    segments, section = Snippeter(index_term(w) for w in words).snippet(stored)
+    return to_html(segments), section
+
+
+def test_snippets_are_segments_of_text_and_matches() -> None:
+    segments, section = Snippeter(["camera"]).snippet({"lead": "A  <b>camera</b> & more."})
+    assert section == "lead"
+    assert segments == [("A <b>", False), ("camera", True), ("</b> & more.", False)]
+    assert plain(segments) == "A <b>camera</b> & more."
+    assert to_html(segments) == 'A &lt;b&gt;<b class="match">camera</b>&lt;/b&gt; &amp; more.'
 
 
 def test_terms_of_a_query_skip_negated_and_case_number_terms() -> None:

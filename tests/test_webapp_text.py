@@ -21,14 +21,17 @@ def test_md_escape_disarms_markdown_and_streamlit_directives() -> None:
 
 
 def test_snippet_matches_become_bold_and_the_rest_is_escaped() -> None:
-    html = 'the <b class="match term0">video</b> &lt;script&gt; <mark>surveil</mark>lance *x*'
-    assert snippet_markdown(html) == r"the **video** \<script\> **surveil**lance \*x\*"
+    segments = [("the ", False), ("video", True), (" <script> ", False), ("surveil", True)]
+    segments += [("lance *x*", False)]
+    assert snippet_markdown(segments) == r"the **video** \<script\> **surveil**lance \*x\*"
 
 
-def test_snippet_drops_any_other_tag_and_keeps_spaces_outside_bold() -> None:
-    assert snippet_markdown('<a href="javascript:x()">click</a>') == "click"
-    assert snippet_markdown("a<b> word </b>b") == "a **word** b"
-    assert snippet_markdown(None) == ""
+def test_snippet_markup_in_text_stays_text_and_spaces_stay_outside_bold() -> None:
+    assert snippet_markdown([('<a href="javascript:x()">click</a>', False)]) == (
+        r'\<a href\="javascript\:x()"\>click\</a\>'
+    )
+    assert snippet_markdown([("a", False), (" word ", True), ("b", False)]) == "a **word** b"
+    assert snippet_markdown(None) == "" and snippet_markdown([]) == ""
 
 
 def test_only_http_links_survive() -> None:

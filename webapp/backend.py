@@ -12,7 +12,6 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import streamlit as st
 
@@ -21,7 +20,7 @@ from gdprkb.corpus.appeals import CaseIds
 from gdprkb.corpus.record import ArticlePage, CaseRecord
 from gdprkb.corpus.store import Store
 from gdprkb.home import Home
-from gdprkb.index.search import IndexNotFound, SearchIndex
+from gdprkb.index.search import Hit, IndexNotFound, SearchIndex
 from gdprkb.webapp.state import PAGE_SIZE, View
 
 
@@ -108,21 +107,6 @@ class SearchUnavailable(Exception):
 
 
 @dataclass
-class Hit:
-    """One result as a card shows it."""
-
-    page_id: int
-    title: str
-    authority: str | None = None
-    date: str | None = None
-    outcome: str | None = None
-    fine_amount: float | None = None
-    fine_currency: str | None = None
-    articles: list[int] = field(default_factory=list)
-    snippet: str | None = None
-
-
-@dataclass
 class SearchOutcome:
     """A page of results with the facet counts of the whole result set, or an error."""
 
@@ -195,20 +179,6 @@ def filters_of(view: View, fixed: dict[str, list[str]]) -> dict[str, list[str]]:
     return filters
 
 
-def _hit(h: Any) -> Hit:
-    return Hit(
-        page_id=h.page_id,
-        title=h.title,
-        authority=h.authority,
-        date=h.date_decided or h.date_published,
-        outcome=h.outcome,
-        fine_amount=h.fine_amount,
-        fine_currency=h.fine_currency,
-        articles=list(h.gdpr_articles),
-        snippet=h.snippet,
-    )
-
-
 def search(home: Home, view: View, *, query: str, fixed: dict[str, list[str]]) -> SearchOutcome:
     """One page of results for the view (errors come back as a message, never raised)."""
     filters = filters_of(view, fixed)
@@ -238,7 +208,7 @@ def search(home: Home, view: View, *, query: str, fixed: dict[str, list[str]]) -
         )
     return SearchOutcome(
         total=res.total,
-        hits=[_hit(h) for h in res.hits],
+        hits=list(res.hits),
         facets=facets,
         took_ms=res.took_ms,
         warnings=list(res.warnings),
@@ -249,7 +219,7 @@ def search(home: Home, view: View, *, query: str, fixed: dict[str, list[str]]) -
 def similar(home: Home, page_id: int, n: int = 5) -> list[Hit]:
     """Decisions similar to a case (the index's more-like-this)."""
     try:
-        return [_hit(h) for h in _open_index(home).more_like_this(page_id, n=n)]
+        return _open_index(home).more_like_this(page_id, n=n)
     except SearchUnavailable:
         raise
     except Exception as err:

@@ -165,7 +165,8 @@ def render_similar(home: Home, case: CaseRecord) -> None:
             args=(hit.page_id,),
             type="tertiary",
         )
-        cols[1].caption(md_escape(" · ".join(x for x in (hit.authority, hit.date) if x)))
+        date = hit.date_decided or hit.date_published
+        cols[1].caption(md_escape(" · ".join(x for x in (hit.authority, date) if x)))
 
 
 def render_sources(case: CaseRecord) -> None:

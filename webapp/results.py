@@ -108,11 +108,11 @@ def render_card(hit: backend.Hit) -> None:
             args=(hit.page_id,),
             type="tertiary",
         )
-        meta = [hit.authority, hit.date, hit.outcome]
+        meta = [hit.authority, hit.date_decided or hit.date_published, hit.outcome]
         if hit.fine_amount:
             meta.append("Fine " + fine_label(hit.fine_amount, hit.fine_currency))
         line = " · ".join(md_escape(m) for m in meta if m)
-        chips = " ".join(f":blue-badge[Art. {a}]" for a in hit.articles)
+        chips = " ".join(f":blue-badge[Art. {a}]" for a in hit.gdpr_articles)
         snippet = snippet_markdown(hit.snippet)
         # One markdown element per card body: fewer elements render faster in the browser.
         st.markdown("\n\n".join(x for x in (f"{line}  \n{chips}" if chips else line, snippet) if x))

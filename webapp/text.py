@@ -1,15 +1,15 @@
 """Scraped text made safe for Streamlit markdown: escaped, never injected as HTML.
 
 Streamlit's markdown interprets `*`, `[..](..)`, `$..$` (LaTeX) and `:color[..]` directives, so
-scraped text is backslash-escaped before display, and the index's highlighted snippet HTML is
-turned into markdown (matches in bold) instead of being rendered with unsafe_allow_html.
+scraped text is backslash-escaped before display, and the index's snippet segments become
+markdown (matches in bold) instead of HTML rendered with unsafe_allow_html.
 """
 
 from __future__ import annotations
 
 import re
 import urllib.parse
-from html.parser import HTMLParser
+from collections.abc import Sequence
 
 from gdprkb.corpus.present import fine_label
 
@@ -19,7 +19,6 @@ __all__ = ["fine_label", "md_escape", "md_link", "paragraphs", "safe_url", "snip
 # meaning to; CommonMark lets any ASCII punctuation be backslash-escaped. Commas, quotes,
 # slashes and parentheses (inert once `[` is escaped) are left readable.
 _PUNCT = re.compile(r"([\\`*_{}\[\]<>#+\-.!|$~:^=&])")
-_HIGHLIGHT_TAGS = {"b", "strong", "mark", "em"}
 
 
 def md_escape(text: str | None) -> str:
@@ -29,35 +28,10 @@ def md_escape(text: str | None) -> str:
     return _PUNCT.sub(r"\\\1", text)
 
 
-class _Snippet(HTMLParser):
-    """Collects (text, highlighted) runs; tags other than the highlight tags are dropped."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.runs: list[tuple[str, bool]] = []
-        self.depth = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _HIGHLIGHT_TAGS:
-            self.depth += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _HIGHLIGHT_TAGS and self.depth:
-            self.depth -= 1
-
-    def handle_data(self, data: str) -> None:
-        self.runs.append((data, self.depth > 0))
-
-
-def snippet_markdown(snippet_html: str | None) -> str:
-    """The index's snippet HTML as safe markdown: matches in bold, all other text escaped."""
-    if not snippet_html:
-        return ""
-    parser = _Snippet()
-    parser.feed(snippet_html)
-    parser.close()
+def snippet_markdown(segments: Sequence[tuple[str, bool]] | None) -> str:
+    """The index's snippet segments as safe markdown: matches in bold, all other text escaped."""
     out: list[str] = []
-    for text, hit in parser.runs:
+    for text, hit in segments or ():
         text = re.sub(r"\s+", " ", text)
         core = text.strip()
         if hit and core:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import html
 import json
 import os
-import re
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -65,13 +63,11 @@ def _parse_filters(items: list[str] | None) -> dict[str, list[str]]:
     return filters
 
 
-def _terminal_snippet(snippet: str, color: bool) -> str:
-    def bold(m: re.Match[str]) -> str:
-        text = html.unescape(m.group(1))
+def _terminal_snippet(snippet: list[tuple[str, bool]], color: bool) -> str:
+    def mark(text: str) -> str:
         return typer.style(text, bold=True) if color else f"[{text}]"
 
-    marked = re.sub(r'<b class="match">(.*?)</b>', bold, snippet)
-    return html.unescape(re.sub(r"<[^>]+>", "", marked))
+    return "".join(mark(text) if match else text for text, match in snippet)
 
 
 def _print_result(res: SearchResult, color: bool) -> None:
