@@ -50,7 +50,10 @@ def scrape(
     retries: Annotated[
         int, typer.Option(min=1, help="Attempts per request before a page counts as failed.")
     ] = 6,
-    timeout: Annotated[float, typer.Option(min=0.1, help="Seconds to wait for an answer.")] = 30,
+    timeout: Annotated[
+        float,
+        typer.Option(min=0.1, help="Seconds one request may take in all (connect to last byte)."),
+    ] = 30,
     prune: Annotated[
         bool, typer.Option(help="Delete stored pages the wiki no longer lists (full runs only).")
     ] = False,
@@ -106,7 +109,10 @@ def mirror(
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0 picks a free one).")] = 8765,
     faults: Annotated[
         str | None,
-        typer.Option(help="Inject faults: comma list of 429,500,slow,drop,truncate,challenge."),
+        typer.Option(
+            help="Inject faults: comma list of 429,500,slow,drop,truncate,challenge"
+            " (and, only when named, the hostile bomb,huge,drip)."
+        ),
     ] = None,
     fault_rate: Annotated[
         float, typer.Option(min=0, max=1, help="Share of API requests given a fault.")
@@ -117,7 +123,7 @@ def mirror(
     seed: Annotated[int, typer.Option(help="Seed of the fault draw (same seed, same faults).")] = 0,
 ) -> None:
     """Serve a folder of saved pages as a MediaWiki (api.php, index.php, robots.txt) locally."""
-    from gdprkb.scraper.faults import FAULT_KINDS, Faults
+    from gdprkb.scraper.faults import FAULT_KINDS, HOSTILE_KINDS, Faults
     from gdprkb.scraper.mirror import Mirror
 
     if not folder.is_dir():
@@ -126,8 +132,9 @@ def mirror(
     plan = None
     if faults:
         kinds = tuple(k.strip() for k in faults.split(",") if k.strip())
-        if not set(kinds) <= set(FAULT_KINDS):
-            typer.echo(f"error: --faults {faults!r}: kinds are {','.join(FAULT_KINDS)}", err=True)
+        known = FAULT_KINDS + HOSTILE_KINDS
+        if not set(kinds) <= set(known):
+            typer.echo(f"error: --faults {faults!r}: kinds are {','.join(known)}", err=True)
             raise typer.Exit(2)
         plan = Faults(kinds, first=fault_first, rate=fault_rate, seed=seed)
     m = Mirror(folder, faults=plan)
