@@ -441,7 +441,7 @@ class Store:
         return [(value, int(n)) for value, n in cur]
 
     def warning_counts(self, **filters: Any) -> list[tuple[str, int]]:
-        """Cases per data-quality warning code (taking iter_cases's filters), most frequent first."""
+        """Cases per data-quality warning code (iter_cases filters), most frequent first."""
         where, params = self._where(filters)
         sql = tables.WARNING_COUNTS.format(cases=f"SELECT record FROM cases{where}")
         return [(str(code), int(n)) for code, n in self._db.execute(sql, params)]
