@@ -130,7 +130,7 @@ class QueryTranslation:
 
     original: str
     query: str
-    source_lang: str
+    source_lang: str | None
     translated: bool
     detected: bool = False
     model_id: str | None = None
@@ -179,12 +179,17 @@ def _free_text(segments: list[Segment]) -> str:
     return " ".join(s.text.strip('"') for s in segments if s.free)
 
 
-def translate_query(query: str, engine: Engine, lang: str = "auto") -> QueryTranslation:
+def translate_query(
+    query: str, engine: Engine, lang: str = "auto", *, original: bool = False
+) -> QueryTranslation:
     """The English form of query. lang: 'auto' (detect), 'en' (keep), or a language code.
 
     An explicit language without an installed pair raises MissingPair; 'auto' detects only
-    among the installed pairs' languages, so it never does.
+    among the installed pairs' languages, so it never does. `original` keeps the query as typed
+    (and says so).
     """
+    if original:
+        return QueryTranslation(query, query, None, False, note="searched as typed (--original)")
     lang = (lang or "auto").lower()
     if lang == "en" or not query.strip():
         return QueryTranslation(query, query, "en", False)

@@ -109,7 +109,8 @@ def test_scrape_command_names_a_bad_wiki_url_and_an_unusable_database(
         [GDPRKB, "--home", str(tmp_path), "scrape", "--wiki", mirror.url, "--no-progress"],
         capture_output=True, text=True,
     )  # fmt: skip
-    assert r.returncode == 1 and "error: the corpus database" in r.stderr
+    # A database error ends every command the same way: nothing done, exit 2.
+    assert r.returncode == 2 and "the corpus database" in r.stderr
     assert "Traceback" not in r.stderr
 
 
