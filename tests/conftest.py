@@ -60,13 +60,13 @@ def sample_subset(sample_pages: Path, tmp_path_factory: pytest.TempPathFactory) 
 
 @pytest.fixture(scope="session")
 def tiny_argos_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Tiny real `.argosmodel` files built once by translation/tinymodel.py: 'da_en', 'en_da'.
+    """Tiny real `.argosmodel` files built once by tests/tinymodel.py: 'da_en', 'en_da'.
 
     Random weights (gibberish output), but installing and translating run the real
     argostranslate code. The folder name avoids the word that argostranslate's splitter
     choice matches against package paths.
     """
-    from gdprkb.translation.tinymodel import build_tiny_model
+    from tinymodel import build_tiny_model
 
     folder = tmp_path_factory.mktemp("tiny_argos")
     return {

@@ -14,11 +14,11 @@ from streamlit.testing.v1 import AppTest
 
 from gdprkb.corpus.ingest import ingest
 from gdprkb.corpus.store import Store
+from gdprkb.corpus.translations import TranslationCache
 from gdprkb.home import Home
 from gdprkb.index.build import update_index
 from gdprkb.index.query import SearchIndex
 from gdprkb.translation import engine as engine_mod
-from gdprkb.translation.cache import TranslationCache
 from gdprkb.translation.engine import TranslationError
 from gdprkb.translation.models import install_package
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from gdprkb.corpus import appeals
 from gdprkb.corpus.record import CaseRecord
 from gdprkb.home import Home
-from gdprkb.webapp import appeals, hits, links, resources, translation_controls
+from gdprkb.webapp import hits, links, resources, translation_controls
 from gdprkb.webapp.text import fine_label, md_escape, md_link, nowrap, paragraphs, safe_url
 from gdprkb.webapp.urlview import View
 

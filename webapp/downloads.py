@@ -9,8 +9,8 @@ from __future__ import annotations
 import io
 
 from gdprkb.corpus import export
+from gdprkb.corpus.money import fine_in_eur
 from gdprkb.home import Home
-from gdprkb.index.schema import fine_in_eur
 from gdprkb.webapp import resources
 from gdprkb.webapp.hits import filters_of
 from gdprkb.webapp.urlview import View

@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from gdprkb.corpus import appeals
 from gdprkb.corpus.record import CaseRecord
 from gdprkb.home import Home
-from gdprkb.webapp import appeals, facet_counts, resources
+from gdprkb.webapp import facet_counts, resources
 from gdprkb.webapp.urlview import PAGE_SIZE, View
 
 # Appeal rows that say nothing happened: no appeal line on the card for these.

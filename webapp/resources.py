@@ -12,11 +12,11 @@ from collections.abc import Iterator
 
 import streamlit as st
 
+from gdprkb.corpus.appeals import CaseIds
 from gdprkb.corpus.record import ArticlePage, CaseRecord
 from gdprkb.corpus.store import Store
 from gdprkb.home import Home
 from gdprkb.index.query import IndexNotFound, SearchIndex
-from gdprkb.webapp.appeals import CaseIds
 
 # SQLite stores page ids as signed 64-bit integers: a larger id from a hand-edited URL can
 # name no case, and asking SQLite for it would overflow.

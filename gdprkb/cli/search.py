@@ -1,8 +1,4 @@
-"""CLI commands for search: `index` (build / update) and `search` (registered by gdprkb.cli).
-
-Exit codes: 0 done; 1 a query in a batch failed (the others were still answered); 2 nothing
-done (no corpus, no index, bad option, index locked).
-"""
+"""CLI commands `index` (build / update the search index) and `search`."""
 
 from __future__ import annotations
 
@@ -17,19 +13,17 @@ from typing import Annotated, Any
 
 import typer
 
-from gdprkb.cmd_translate import (
-    LangOpt,
-    OriginalOpt,
-    QueryTranslator,
-    print_translated_query,
-    query_translator,
+from gdprkb.cli.common import (
+    SOME_FAILED,
+    app,
+    fail,
+    home_of,
+    open_engine,
+    open_index,
+    open_store,
 )
-from gdprkb.corpus.store import Store
-from gdprkb.home import Home
-from gdprkb.index.build import IndexBusy, update_index
-from gdprkb.index.query import IndexNotFound, SearchIndex, SearchResult
-from gdprkb.translation.engine import TranslationError
-from gdprkb.translation.models import MissingPair
+from gdprkb.index.batch import Rewrite, search_lines
+from gdprkb.index.query import SearchResult
 
 
 class Sort(StrEnum):
@@ -40,11 +34,7 @@ class Sort(StrEnum):
     fine = "fine"
 
 
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
-    return typer.Exit(code)
-
-
+@app.command("index")
 def index_command(
     ctx: typer.Context,
     full: Annotated[bool, typer.Option("--full", help="Rebuild from scratch.")] = False,
@@ -60,14 +50,11 @@ def index_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Build the search index, or bring it up to date with the corpus (new, changed, removed)."""
-    home: Home = ctx.obj
-    if not home.db.is_file():
-        raise _fail(f"no corpus at {home.db}: run `gdprkb ingest` or `gdprkb scrape` first")
-    try:
-        with Store(home.db) as store:
-            report = update_index(store, home.index_dir, full=full, procs=procs, progress=not quiet)
-    except IndexBusy as err:
-        raise _fail(str(err)) from err
+    from gdprkb.index.build import update_index
+
+    home = home_of(ctx)
+    with open_store(ctx) as store:
+        report = update_index(store, home.index_dir, full=full, procs=procs, progress=not quiet)
     typer.echo(report.summary())
 
 
@@ -76,7 +63,7 @@ def _parse_filters(items: list[str] | None) -> dict[str, list[str]]:
     for item in items or []:
         name, sep, value = item.partition("=")
         if not sep or not name.strip() or not value.strip():
-            raise _fail(f"--filter {item!r}: expected FIELD=VALUE, e.g. --filter country=Spain")
+            raise fail(f"--filter {item!r}: expected FIELD=VALUE, e.g. --filter country=Spain")
         filters.setdefault(name.strip().lower(), []).append(value.strip())
     return filters
 
@@ -120,33 +107,45 @@ def _print_result(res: SearchResult, color: bool) -> None:
                 typer.echo(f"  {name}: {top}")
 
 
-def _batch(
-    ix: SearchIndex, path: str, out: Any, translate: QueryTranslator | None = None, **kwargs: Any
-) -> int:
-    """Answer each line of `path` ("-" = stdin) as one JSON line; returns the failures."""
-    failed = 0
+def _print_translated_query(info: dict[str, Any]) -> None:
+    """The human line of a translated search: what was searched, and how to undo it."""
+    from gdprkb.translation.models import language_name
+
+    if info.get("translated"):
+        typer.echo(
+            f"searched for: {info['query']}  (translated from "
+            f"{language_name(info['source_lang'])}; --original searches the words as typed)"
+        )
+    elif info.get("note"):
+        typer.secho(f"note: {info['note']}", err=True, fg=typer.colors.YELLOW)
+
+
+def _query_translator(ctx: typer.Context, lang: str | None, original: bool) -> Rewrite | None:
+    """For --lang: query -> (English query, translated_query JSON); None without --lang."""
+    if not lang:
+        return None
+    from gdprkb.translation.query import translate_query
+
+    engine = open_engine(ctx)
+
+    def translate(query: str) -> tuple[str, dict[str, Any]]:
+        tr = translate_query(query, engine, lang, original=original)
+        return tr.query, tr.to_dict()
+
+    return translate
+
+
+def _read_batch(path: str) -> list[str]:
     try:
         text = sys.stdin.read() if path == "-" else Path(path).read_text(encoding="utf-8")
     except OSError as err:
-        raise _fail(f"cannot read --batch {path}: {err.strerror}") from err
+        raise fail(f"cannot read --batch {path}: {err.strerror}") from err
     except UnicodeDecodeError as err:
-        raise _fail(f"cannot read --batch {path}: not UTF-8 text ({err.reason})") from err
-    for number, query in enumerate(text.splitlines(), start=1):
-        if not query.strip():
-            continue
-        try:
-            searched, translated = translate(query) if translate else (query, None)
-            row = ix.search(searched, **kwargs).to_dict()
-            if translated is not None:
-                row["translated_query"] = translated
-        except Exception as err:  # one bad line must not stop the batch
-            failed += 1
-            row = {"query": query, "line": number, "error": f"{type(err).__name__}: {err}"}
-            typer.secho(f"error: line {number} ({query!r}): {err}", err=True, fg="red")
-        out.write(json.dumps(row, ensure_ascii=False) + "\n")
-    return failed
+        raise fail(f"cannot read --batch {path}: not UTF-8 text ({err.reason})") from err
+    return text.splitlines()
 
 
+@app.command("search")
 def search_command(
     ctx: typer.Context,
     query: Annotated[
@@ -166,36 +165,48 @@ def search_command(
         str | None,
         typer.Option("--batch", help="File with one query per line ('-' = stdin); JSONL out."),
     ] = None,
-    lang: LangOpt = None,
-    original: OriginalOpt = False,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            envvar="GDPRKB_LANG",
+            help="The query's language: a code (da, de...) to translate it to English first, "
+            "'auto' to detect it, 'en' to search as typed. Adds translated_query to --json.",
+        ),
+    ] = None,
+    original: Annotated[
+        bool, typer.Option("--original", help="Search the words as typed, even with --lang.")
+    ] = False,
 ) -> None:
     """Search the decisions (see README: query language). An empty query lists every case."""
-    home: Home = ctx.obj
     filters = _parse_filters(filter_)
-    try:
-        ix = SearchIndex(home.index_dir)
-    except IndexNotFound as err:
-        raise _fail(str(err)) from err
+    lines = _read_batch(batch) if batch is not None else None
     kwargs: dict[str, Any] = {
         "filters": filters,
         "sort": sort.value,
         "page": page,
         "page_size": limit,
     }
-    translate = query_translator(home, lang, original)  # None without --lang: no cost
+    translate = _query_translator(ctx, lang, original)  # None without --lang: no cost
     translated: dict[str, Any] | None = None
-    try:
-        if batch is not None:
-            if _batch(ix, batch, sys.stdout, translate, **kwargs):
-                raise typer.Exit(1)
+    with open_index(ctx) as ix:
+        if lines is not None:
+            failed = 0
+            for number, row, ok in search_lines(ix, lines, translate, **kwargs):
+                if not ok:
+                    failed += 1
+                    typer.secho(
+                        f"error: line {number} ({row['query']!r}): {row['error']}",
+                        err=True,
+                        fg="red",
+                    )
+                sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+            if failed:
+                raise typer.Exit(SOME_FAILED)
             return
         if translate:
             query, translated = translate(query)
         res = ix.search(query, **kwargs)
-    except (MissingPair, TranslationError) as err:
-        raise _fail(str(err)) from err
-    finally:
-        ix.close()
     if as_json:
         out = res.to_dict()
         if translated is not None:
@@ -203,11 +214,5 @@ def search_command(
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
     else:
         if translated is not None:
-            print_translated_query(translated)
+            _print_translated_query(translated)
         _print_result(res, color=sys.stdout.isatty())
-
-
-def register(app: typer.Typer) -> None:
-    """Add this module's commands to the main app."""
-    app.command("index")(index_command)
-    app.command("search")(search_command)

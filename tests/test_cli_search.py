@@ -61,7 +61,7 @@ def test_user_errors_are_one_line_messages(sample_home: Path, tmp_path: Path) ->
     no_index = run(tmp_path, "search", "x")
     assert no_index.exit_code == 2 and "run `gdprkb index` first" in no_index.output
     no_corpus = run(tmp_path, "index")
-    assert no_corpus.exit_code == 2 and "no corpus at" in no_corpus.output
+    assert no_corpus.exit_code == 2 and "no corpus in" in no_corpus.output
     missing = run(sample_home, "search", "--batch", str(tmp_path / "none.txt"))
     assert missing.exit_code == 2 and "cannot read --batch" in missing.output
     for res in (bad_filter, no_index, no_corpus, missing):

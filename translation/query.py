@@ -1,19 +1,24 @@
-"""Translate a search query to English while keeping its structure.
+"""Translate a search query to English while keeping its structure; detect its language.
 
 Only free words and the contents of "phrases" are translated. Operators (AND, OR, NOT),
 parentheses, `field:value` filters, numbers, wildcard terms and +/- prefixes are kept as typed;
 article references such as `artikel 32` or `Art. 6(1)(f)` become `Article 32` without the model,
 and GDPR's local names (DSGVO, RGPD, AVG, RODO...) become `GDPR`. An English query (chosen or
 detected) returns at once and never imports argostranslate.
+
+Detection (py3langid, offline) only chooses between English and the source languages of the
+installed pairs: short queries are hard to identify among 97 languages ("video surveillance
+employee" scores as French), so another language than English wins only when clearly ahead.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+import threading
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from gdprkb.translation.detect import detect_language
 from gdprkb.translation.engine import Engine
 
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
@@ -74,13 +79,58 @@ def segment(query: str) -> list[Segment]:
     return out
 
 
+# Below this probability a non-English guess is not trusted: the query is searched as typed.
+MIN_CONFIDENCE = 0.7
+
+_LOCK = threading.Lock()
+
+
+@functools.lru_cache(maxsize=1)
+def _identifier() -> tuple[Any, frozenset[str]]:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    # Loading the shipped model takes ~0.5 s; it happens once, and only for auto-detection.
+    ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    return ident, frozenset(ident.labels)
+
+
+def detection_text(words: str) -> str:
+    """The part of a query that says something about its language.
+
+    Acronyms (GDPR, DSGVO, CCTV) and tokens with digits are the same in every language.
+    """
+    kept = [w for w in words.split() if not (w.isupper() or re.search(r"\d", w))]
+    return " ".join(kept)
+
+
+def detect_language(text: str, candidates: list[str]) -> tuple[str, float]:
+    """(language code, probability) among candidates; ('en', 1.0) when there is nothing to judge.
+
+    Another language than English wins only with probability >= MIN_CONFIDENCE.
+    """
+    text = detection_text(text)
+    candidates = sorted(set(candidates) | {"en"})
+    if not text or len(candidates) == 1:
+        return "en", 1.0
+    ident, labels = _identifier()
+    known = [c for c in candidates if c in labels]
+    if len(known) < 2:
+        return "en", 1.0
+    with _LOCK:  # set_languages changes the shared identifier
+        ident.set_languages(known)
+        lang, prob = ident.classify(text)
+    if lang != "en" and prob < MIN_CONFIDENCE:
+        return "en", 1.0 - prob
+    return str(lang), float(prob)
+
+
 @dataclass
 class QueryTranslation:
     """What a query became: the English query to search, and how it got there."""
 
     original: str
     query: str
-    source_lang: str
+    source_lang: str | None
     translated: bool
     detected: bool = False
     model_id: str | None = None
@@ -129,12 +179,17 @@ def _free_text(segments: list[Segment]) -> str:
     return " ".join(s.text.strip('"') for s in segments if s.free)
 
 
-def translate_query(query: str, engine: Engine, lang: str = "auto") -> QueryTranslation:
+def translate_query(
+    query: str, engine: Engine, lang: str = "auto", *, original: bool = False
+) -> QueryTranslation:
     """The English form of query. lang: 'auto' (detect), 'en' (keep), or a language code.
 
     An explicit language without an installed pair raises MissingPair; 'auto' detects only
-    among the installed pairs' languages, so it never does.
+    among the installed pairs' languages, so it never does. `original` keeps the query as typed
+    (and says so).
     """
+    if original:
+        return QueryTranslation(query, query, None, False, note="searched as typed (--original)")
     lang = (lang or "auto").lower()
     if lang == "en" or not query.strip():
         return QueryTranslation(query, query, "en", False)

@@ -5,7 +5,7 @@ CTranslate2 transformer with random weights, and a blank spaCy pipeline for offl
 splitting. Its output is gibberish, but installing, loading and translating it run the real
 argostranslate and CTranslate2 code. Building one takes well under a second.
 
-    python -m translation.tinymodel OUT_DIR [--from da] [--to en]
+    python tests/tinymodel.py OUT_DIR [--from da] [--to en]
 """
 
 from __future__ import annotations

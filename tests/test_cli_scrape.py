@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -10,6 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from gdprkb.corpus.store import Store
+from gdprkb.scraper.faults import Faults, gzip_bomb
 from gdprkb.scraper.mirror import Mirror
 
 GDPRKB = str(Path(sys.executable).parent / "gdprkb")
@@ -106,5 +109,39 @@ def test_scrape_command_names_a_bad_wiki_url_and_an_unusable_database(
         [GDPRKB, "--home", str(tmp_path), "scrape", "--wiki", mirror.url, "--no-progress"],
         capture_output=True, text=True,
     )  # fmt: skip
-    assert r.returncode == 1 and "error: the corpus database" in r.stderr
+    # A database error ends every command the same way: nothing done, exit 2.
+    assert r.returncode == 2 and "the corpus database" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def test_a_scrape_of_a_hostile_wiki_stays_small_and_keeps_the_good_pages(
+    sample_subset: Path, tmp_path: Path
+) -> None:
+    # issue 10 §3: a 1 MB gzip bomb (1 GiB unpacked) and a 512 MB answer took 4.3 and 2.2 GB
+    gzip_bomb()  # made before the scrape's clock starts
+    faults = Faults(("bomb", "huge"), first=2, only="parse")
+    home, out, err = tmp_path / "home", tmp_path / "out", tmp_path / "err"
+    with Mirror(sample_subset, faults=faults) as m, out.open("w") as o, err.open("w") as e:
+        proc = subprocess.Popen(
+            [GDPRKB, "--home", str(home), "scrape", "--wiki", m.url, "--rate", "0",
+             "--no-progress", "--concurrency", "1"],
+            stdout=o, stderr=e,
+        )  # fmt: skip
+        _, status, usage = os.wait4(proc.pid, 0)  # the child's own peak RSS, nobody else's
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    n, errors = len(m.titles()), err.read_text()
+    assert proc.returncode == 0, errors
+    assert ", 2 failed," in out.read_text()
+    assert errors.count("larger than 16 MiB unpacked (the per-page limit)") == 2, errors
+    with Store(home / "corpus.sqlite") as store:
+        assert store.count_pages() == n - 2
+    assert usage.ru_maxrss < 400 * 1024, usage.ru_maxrss  # KiB on Linux
+
+
+def test_the_mirror_command_offers_the_hostile_faults_by_name(sample_subset: Path) -> None:
+    r = subprocess.run(
+        [GDPRKB, "mirror", str(sample_subset), "--port", "0", "--faults", "bomb,teapot"],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert r.returncode == 2
+    assert "kinds are 429,500,slow,drop,truncate,challenge,bomb,huge,drip" in r.stderr

@@ -1,4 +1,4 @@
-"""translation/querytr.py + detect.py: query structure survives translation; English and
+"""translation/query.py: query structure survives translation; English and
 untranslatable queries skip the model; language detection among the installed pairs."""
 
 from __future__ import annotations
@@ -11,11 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from gdprkb.translation.cache import TranslationCache
-from gdprkb.translation.detect import detect_language, detection_text
+from gdprkb.corpus.translations import TranslationCache
 from gdprkb.translation.engine import Engine
 from gdprkb.translation.models import MissingPair, install_package
-from gdprkb.translation.querytr import segment, translate_query
+from gdprkb.translation.query import detect_language, detection_text, segment, translate_query
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -111,10 +110,10 @@ def test_prefix_gdpr_names_and_unbalanced_quote(engine: Engine) -> None:
 
 
 def test_translation_output_cannot_inject_syntax(engine: Engine) -> None:
-    from gdprkb.translation import querytr
+    from gdprkb.translation import query
 
-    assert querytr._clean('a "b" (c) AND d: e*.', "x") == "a b c and d e"
-    assert querytr._clean(' ."() ', "fallback") == "fallback"
+    assert query._clean('a "b" (c) AND d: e*.', "x") == "a b c and d e"
+    assert query._clean(' ."() ', "fallback") == "fallback"
 
 
 def test_only_structure_means_no_model_call(engine: Engine, tmp_path: Path) -> None:
@@ -163,7 +162,7 @@ def test_english_query_never_imports_argostranslate(engine: Engine) -> None:
         f"""
         import sys
         from gdprkb.translation.engine import Engine
-        from gdprkb.translation.querytr import translate_query
+        from gdprkb.translation.query import translate_query
         tr = translate_query("video surveillance employee", Engine({str(engine.models_dir)!r}))
         tr2 = translate_query("cookies", Engine({str(engine.models_dir)!r}), "en")
         print(tr.translated, tr2.translated, "argostranslate" in sys.modules)

@@ -1,29 +1,20 @@
-"""CLI commands for the corpus: ingest, reparse, export, stats (registered by gdprkb.cli).
-
-Each command opens the store in the home folder, calls one library function and turns library
-errors into a one-line message and exit code 2. Exit codes: 0 all good; 1 some inputs failed
-(the rest was still stored, each failure is listed); 2 nothing done (bad option, unusable DB).
-"""
+"""CLI commands for the corpus: ingest, reparse, export, stats."""
 
 from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
+from gdprkb.cli.common import SOME_FAILED, app, open_store
 from gdprkb.corpus.export import export as export_cases
 from gdprkb.corpus.ingest import IngestResult, ingest, reparse
-from gdprkb.corpus.store import Store, StoreError
 from gdprkb.corpus.workers import default_jobs
-from gdprkb.home import Home
 
 
 class Format(StrEnum):
@@ -73,8 +64,16 @@ JobsOpt = Annotated[
 ]
 
 
-_FILTERS = ("jurisdiction", "article", "year", "year_from", "year_to")
-_FILTERS += ("kind", "authority", "outcome", "type")
+_FILTERS: tuple[str, ...] = (
+    "jurisdiction",
+    "article",
+    "year",
+    "year_from",
+    "year_to",
+    "kind",
+    "authority",
+)
+_FILTERS += ("outcome", "type")
 
 
 def _filters(args: dict[str, Any]) -> dict[str, Any]:
@@ -85,56 +84,16 @@ def _filters(args: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _fail(message: str, code: int = 2) -> typer.Exit:
-    typer.secho(f"error: {message}", err=True, fg=typer.colors.RED)
-    return typer.Exit(code)
-
-
-@contextmanager
-def _store(ctx: typer.Context, *, create: bool = False) -> Iterator[Store]:
-    """Open the home's store; library errors become a clean message and exit code 2.
-
-    Only a command that adds pages creates a missing database; the others say how to fill one.
-    """
-    home: Home = ctx.obj if isinstance(ctx.obj, Home) else Home.resolve(None)
-    if not create and not home.db.exists():
-        raise _fail(
-            f"no corpus in {home.root}: fill it with `gdprkb scrape` or `gdprkb ingest PATH...`"
-            " (or point --home / GDPRKB_HOME at an existing one)"
-        )
-    try:
-        home.ensure()
-        store = Store(home.db)
-    except (OSError, sqlite3.Error) as e:
-        raise _fail(f"cannot open the corpus database {home.db}: {e}") from None
-    try:
-        yield store
-    except (StoreError, ValueError, OSError, sqlite3.Error) as e:
-        raise _fail(str(e)) from None
-    finally:
-        store.close()
-
-
-@contextmanager
-def _interruptible() -> Iterator[None]:
-    """Ctrl-C: the open batch is rolled back, earlier ones are kept; say so, exit 130."""
-    try:
-        yield
-    except KeyboardInterrupt:
-        typer.echo("\ninterrupted: pages stored so far are kept; run the same command again "
-                   "to finish", err=True)  # fmt: skip
-        raise typer.Exit(130) from None
-
-
 def _report(result: IngestResult, verb: str) -> None:
     head, *failures = result.summary_lines()
     typer.echo(head.replace("ingested", verb, 1))
     for line in failures:
         typer.secho(line, err=True, fg=typer.colors.RED)
     if result.failed:
-        raise typer.Exit(1)
+        raise typer.Exit(SOME_FAILED)
 
 
+@app.command("ingest")
 def ingest_cmd(
     ctx: typer.Context,
     paths: Annotated[
@@ -150,18 +109,20 @@ def ingest_cmd(
     decision, unchanged pages, and each failed file with its reason. Exit code 1 when any file
     failed (the others are still stored).
     """
-    with _store(ctx, create=True) as store, _interruptible():
+    with open_store(ctx, create=True) as store:
         result = ingest(store, paths, progress=not quiet, jobs=jobs or default_jobs())
     _report(result, "ingested")
 
 
+@app.command("reparse")
 def reparse_cmd(ctx: typer.Context, quiet: QuietOpt = False, jobs: JobsOpt = None) -> None:
     """Rebuild every record from the stored raw pages (offline); rewrite only changed records."""
-    with _store(ctx) as store, _interruptible():
+    with open_store(ctx) as store:
         result = reparse(store, progress=not quiet, jobs=jobs or default_jobs())
     _report(result, "reparsed")
 
 
+@app.command("export")
 def export_cmd(
     ctx: typer.Context,
     format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")],
@@ -183,7 +144,7 @@ def export_cmd(
 ) -> None:
     """Export cases as CSV (Excel-ready UTF-8), JSONL (the record contract) or Parquet."""
     filters = _filters(locals())
-    with _store(ctx) as store:
+    with open_store(ctx) as store:
         try:
             n = export_cases(store, format.value, out, with_text=with_text, **filters)
         except BrokenPipeError:  # `gdprkb export ... | head`: the reader has had enough
@@ -193,6 +154,7 @@ def export_cmd(
     typer.echo(f"exported {n} {noun}" + (f" to {out}" if out else ""), err=True)
 
 
+@app.command("stats")
 def stats_cmd(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
@@ -208,7 +170,7 @@ def stats_cmd(
 ) -> None:
     """Count the stored cases per kind, jurisdiction and year (after any filters)."""
     filters = _filters(locals())
-    with _store(ctx) as store:
+    with open_store(ctx) as store:
         pages = store.page_counts()
         total = store.count_cases(**filters)
         groups = {by: store.counts(by, **filters) for by in ("kind", "jurisdiction", "year")}
@@ -240,17 +202,3 @@ def stats_cmd(
 
 def _label(value: Any) -> str:
     return "(none)" if value is None else str(value)
-
-
-COMMANDS: dict[str, Callable[..., None]] = {
-    "ingest": ingest_cmd,
-    "reparse": reparse_cmd,
-    "export": export_cmd,
-    "stats": stats_cmd,
-}
-
-
-def register(app: typer.Typer) -> None:
-    """Add this module's commands to the main app."""
-    for name, fn in COMMANDS.items():
-        app.command(name)(fn)

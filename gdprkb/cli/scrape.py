@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import signal
-import sqlite3
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from gdprkb.home import Home
+from gdprkb.cli.common import INTERRUPTED, SOME_FAILED, app, fail, home_of, open_store
 
 DEFAULT_WIKI = "https://gdprhub.eu"
 
@@ -18,6 +17,7 @@ def _raise_interrupt(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt  # a kill ends the run like Ctrl-C: stored pages stay, log written
 
 
+@app.command()
 def scrape(
     ctx: typer.Context,
     wiki: Annotated[
@@ -50,42 +50,36 @@ def scrape(
     retries: Annotated[
         int, typer.Option(min=1, help="Attempts per request before a page counts as failed.")
     ] = 6,
-    timeout: Annotated[float, typer.Option(min=0.1, help="Seconds to wait for an answer.")] = 30,
+    timeout: Annotated[
+        float,
+        typer.Option(min=0.1, help="Seconds one request may take in all (connect to last byte)."),
+    ] = 30,
     prune: Annotated[
         bool, typer.Option(help="Delete stored pages the wiki no longer lists (full runs only).")
     ] = False,
     progress: Annotated[bool, typer.Option(help="Show progress bars.")] = True,
 ) -> None:
     """Harvest the wiki into the corpus: only pages whose revision changed are fetched."""
-    from gdprkb.corpus.store import Store
     from gdprkb.scraper.gdprhub import GDPRhub
     from gdprkb.scraper.mediawiki import Backoff
 
-    home: Home = ctx.obj.ensure()
     wanted = [t for raw in titles or [] for t in raw.split("|") if t.strip()] or None
     signal.signal(signal.SIGTERM, _raise_interrupt)
     # Python leaves SIGINT ignored when started from a shell that ignores it (background jobs
     # of scripts, some CI runners); Ctrl-C / kill -INT must still end the run cleanly.
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    try:
-        with Store(home.db) as store:
-            source = GDPRhub(
-                store,
-                wiki=wiki,
-                rate=rate,
-                concurrency=concurrency,
-                user_agent=user_agent,
-                backoff=Backoff(attempts=retries, timeout=timeout),
-                runs_dir=home.runs_dir,
-                progress=progress,
-            )
-            summary = source.run(titles=wanted, limit=limit, prune=prune)
-    except ValueError as e:  # a malformed --wiki
-        typer.echo(f"error: {e}", err=True)
-        raise typer.Exit(2) from None
-    except sqlite3.Error as e:
-        typer.echo(f"error: the corpus database {home.db}: {e}", err=True)
-        raise typer.Exit(1) from None
+    with open_store(ctx, create=True) as store:
+        source = GDPRhub(
+            store,
+            wiki=wiki,
+            rate=rate,
+            concurrency=concurrency,
+            user_agent=user_agent,
+            backoff=Backoff(attempts=retries, timeout=timeout),
+            runs_dir=home_of(ctx).runs_dir,
+            progress=progress,
+        )
+        summary = source.run(titles=wanted, limit=limit, prune=prune)
     for f in summary.failures[:20]:
         typer.echo(f"failed: {f['title']}: {f['reason']}", err=True)
     if len(summary.failures) > 20:
@@ -95,18 +89,21 @@ def scrape(
         typer.echo(f"run log: {summary.log}")
     if summary.status == "interrupted":
         typer.echo("interrupted: everything fetched so far is stored; re-run to continue", err=True)
-        raise typer.Exit(130)
+        raise typer.Exit(INTERRUPTED)
     if summary.status == "failed":
-        typer.echo(f"error: {summary.error}", err=True)
-        raise typer.Exit(1)
+        raise fail(str(summary.error), SOME_FAILED)
 
 
+@app.command()
 def mirror(
     folder: Annotated[Path, typer.Argument(help="Folder of saved GDPRhub pages (*.html).")],
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1 (0 picks a free one).")] = 8765,
     faults: Annotated[
         str | None,
-        typer.Option(help="Inject faults: comma list of 429,500,slow,drop,truncate,challenge."),
+        typer.Option(
+            help="Inject faults: comma list of 429,500,slow,drop,truncate,challenge"
+            " (and, only when named, the hostile bomb,huge,drip)."
+        ),
     ] = None,
     fault_rate: Annotated[
         float, typer.Option(min=0, max=1, help="Share of API requests given a fault.")
@@ -117,25 +114,23 @@ def mirror(
     seed: Annotated[int, typer.Option(help="Seed of the fault draw (same seed, same faults).")] = 0,
 ) -> None:
     """Serve a folder of saved pages as a MediaWiki (api.php, index.php, robots.txt) locally."""
-    from gdprkb.scraper.faults import FAULT_KINDS, Faults
+    from gdprkb.scraper.faults import FAULT_KINDS, HOSTILE_KINDS, Faults
     from gdprkb.scraper.mirror import Mirror
 
     if not folder.is_dir():
-        typer.echo(f"error: {folder}: not a folder of saved pages", err=True)
-        raise typer.Exit(2)
+        raise fail(f"{folder}: not a folder of saved pages")
     plan = None
     if faults:
         kinds = tuple(k.strip() for k in faults.split(",") if k.strip())
-        if not set(kinds) <= set(FAULT_KINDS):
-            typer.echo(f"error: --faults {faults!r}: kinds are {','.join(FAULT_KINDS)}", err=True)
-            raise typer.Exit(2)
+        known = FAULT_KINDS + HOSTILE_KINDS
+        if not set(kinds) <= set(known):
+            raise fail(f"--faults {faults!r}: kinds are {','.join(known)}")
         plan = Faults(kinds, first=fault_first, rate=fault_rate, seed=seed)
     m = Mirror(folder, faults=plan)
     for path, reason in m.skipped:
         typer.echo(f"skipped {path}: {reason}", err=True)
     if not m.titles():
-        typer.echo(f"error: {folder}: no saved wiki pages (*.html) to serve", err=True)
-        raise typer.Exit(1)
+        raise fail(f"{folder}: no saved wiki pages (*.html) to serve", SOME_FAILED)
     try:
         m.serve(
             port,
@@ -145,13 +140,6 @@ def mirror(
             ),
         )
     except OSError as e:
-        typer.echo(f"error: cannot listen on 127.0.0.1:{port}: {e.strerror}; try --port", err=True)
-        raise typer.Exit(1) from None
+        raise fail(f"cannot listen on 127.0.0.1:{port}: {e.strerror}; try --port") from None
     except KeyboardInterrupt:
         pass
-
-
-def register(app: typer.Typer) -> None:
-    """Add this module's commands to the main app."""
-    app.command("scrape")(scrape)
-    app.command("mirror")(mirror)

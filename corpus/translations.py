@@ -1,7 +1,8 @@
-"""The translation cache: a table of its own in the corpus SQLite file.
+"""Stored machine translations: the `translation_cache` table in the corpus SQLite file.
 
 Keyed by (model id, SHA-256 of the source text), so a repeat is one indexed read and never
-loads the model. Only this module touches the table; the corpus store never reads it.
+loads the model. The translation engine (gdprkb.translation.engine) is its only user; it lives
+here because every SQL statement of gdprkb stays inside corpus/. The store never reads it.
 """
 
 from __future__ import annotations
