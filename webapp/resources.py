@@ -16,7 +16,7 @@ from gdprkb.corpus.appeals import CaseIds
 from gdprkb.corpus.record import ArticlePage, CaseRecord
 from gdprkb.corpus.store import Store
 from gdprkb.home import Home
-from gdprkb.index.query import IndexNotFound, SearchIndex
+from gdprkb.index.search import IndexNotFound, SearchIndex
 
 # SQLite stores page ids as signed 64-bit integers: a larger id from a hand-edited URL can
 # name no case, and asking SQLite for it would overflow.
