@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from gdprkb.cli.common import SOME_FAILED, app, open_store
+from gdprkb.corpus.citation_export import export_citations
 from gdprkb.corpus.export import export as export_cases
 from gdprkb.corpus.ingest import IngestResult, ingest, reparse
 from gdprkb.corpus.workers import default_jobs
@@ -141,15 +142,29 @@ def export_cmd(
     authority: AuthorityOpt = None,
     outcome: OutcomeOpt = None,
     type: TypeOpt = None,
+    citations: Annotated[
+        bool,
+        typer.Option(
+            "--citations",
+            help="Export the citation graph instead: one edge per reference (citing, cited, "
+            "text, kind, key, section).",
+        ),
+    ] = False,
 ) -> None:
     """Export cases as CSV (Excel-ready UTF-8), JSONL (the record contract) or Parquet."""
     filters = _filters(locals())
     with open_store(ctx) as store:
         try:
-            n = export_cases(store, format.value, out, with_text=with_text, **filters)
+            if citations:
+                n = export_citations(store, format.value, out)
+            else:
+                n = export_cases(store, format.value, out, with_text=with_text, **filters)
         except BrokenPipeError:  # `gdprkb export ... | head`: the reader has had enough
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return
+    if citations:
+        typer.echo(f"exported {n} citations" + (f" to {out}" if out else ""), err=True)
+        return
     noun = "case" if n == 1 else "cases"
     typer.echo(f"exported {n} {noun}" + (f" to {out}" if out else ""), err=True)
 
