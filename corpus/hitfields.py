@@ -38,6 +38,7 @@ class HitFields:
     ecli: str | None = None
     parties: list[str] = field(default_factory=list)
     original_languages: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # the record's data-quality codes
 
 
 HIT_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(HitFields))

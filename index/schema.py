@@ -22,6 +22,7 @@ from whoosh.columns import CompressedBytesColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
+from gdprkb.corpus.checks import is_flagged
 from gdprkb.corpus.hitfields import hit_fields
 from gdprkb.corpus.money import fine_in_eur
 from gdprkb.corpus.provisions import provision_ancestors, provision_key
@@ -194,7 +195,13 @@ def to_document(case: CaseRecord) -> dict[str, object]:
             )
         ),
     }
-    fine = fine_in_eur(case.fine_amount, case.fine_currency)
+    # A flagged fine (a Spanish case fined in BGN, a negative amount) is in no fine range or
+    # fine sort: it is shown as the page has it, but not compared as if it were right.
+    fine = (
+        None
+        if is_flagged(case, "fine_amount")
+        else fine_in_eur(case.fine_amount, case.fine_currency)
+    )
     if fine is not None:
         doc["fine_eur"] = fine
     for name in ("lead", "facts", "dispute", "holding", "comment", "machine_translation"):

@@ -41,7 +41,15 @@ def test_a_hit_is_the_hit_fields_plus_score_and_snippet() -> None:
     assert hit.to_dict()["snippet"] == 'A <b class="match">summary</b>'
 
 
-def test_the_app_shows_the_search_apis_hits() -> None:
-    from gdprkb.webapp import backend
+def test_the_app_card_is_made_from_the_search_apis_hit() -> None:
+    from gdprkb.webapp.hits import hit_of
 
-    assert backend.Hit is Hit
+    hit = Hit(**hit_fields(CASE), score=1.0, snippet=[("A ", False), ("summary", True)])
+    card = hit_of(hit)
+    assert (card.page_id, card.title, card.date, card.articles) == (
+        7,
+        "Case A",
+        "2021-03-04",
+        [5, 6],
+    )
+    assert card.provisions == ["5(1)(f)"] and card.snippet == hit.snippet
