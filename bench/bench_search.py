@@ -21,12 +21,15 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from whoosh import index as whoosh_index  # noqa: E402
+
 from gdprkb.corpus.ingest import ingest  # noqa: E402
 from gdprkb.corpus.record import PageMeta  # noqa: E402
 from gdprkb.corpus.store import Store  # noqa: E402
 from gdprkb.index import querylang as ql  # noqa: E402
 from gdprkb.index.build import update_index  # noqa: E402
 from gdprkb.index.compile import Context, compile_query  # noqa: E402
+from gdprkb.index.facets import FacetTable  # noqa: E402
 from gdprkb.index.search import SearchIndex  # noqa: E402
 
 QUERIES = [
@@ -77,7 +80,9 @@ def replicate(src: Store, dst: Store, copies: int) -> int:
 def time_queries(index_dir: Path, repeat: int) -> dict[str, float]:
     """p50/p95 of whole searches and of bare Whoosh top-10 searches of the same queries."""
     ix = SearchIndex(index_dir)
-    searcher, table = ix._current()
+    # The bare engine: its own Whoosh searcher of the same index.
+    searcher = whoosh_index.open_dir(str(index_dir)).searcher()
+    table = FacetTable(searcher.reader())
     compiled = []
     for text in QUERIES:
         ctx = Context(searcher.reader(), table.values)
@@ -97,6 +102,7 @@ def time_queries(index_dir: Path, repeat: int) -> dict[str, float]:
             searcher.search(q, limit=10)
             bare.append((time.perf_counter() - t0) * 1000)
     ix.close()
+    searcher.close()
     return {
         "whole_p50": percentile(whole, 50),
         "whole_p95": percentile(whole, 95),

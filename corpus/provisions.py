@@ -20,6 +20,8 @@ GDPR = "GDPR"
 UK_GDPR = "UK GDPR"
 
 _ACTS = r"(?:GDPR|DSGVO|DS-GVO|RGPD|AVG|(?:Regulation\s+)?(?:\(EU\)\s+)?(?:No\.?\s+)?2016/679)"
+LAST_ARTICLE = 99  # the GDPR's articles are 1..99
+
 # A GDPR provision as shown in 'Relevant Law': "Article 6(1)(a) GDPR", "Art. 5 (1) f GDPR",
 # "Article 6 para. 1 lit. f DSGVO", "Articles 12 and 13 GDPR", "Article 5(1)(a), (b) GDPR",
 # "Art 83 AVG" (the Dutch name), "Article 6 of Regulation (EU) 2016/679", "[6 GDPR]" and
@@ -108,7 +110,7 @@ def _provisions(text: str) -> list[Citation]:
             subs = subs[: max(len(subs) - len(tokens), 0)] + tokens
         else:
             continue
-        if 1 <= base <= 99:
+        if 1 <= base <= LAST_ARTICLE:
             out.append(Citation(law, base, str(base) + "".join(f"({t})" for t in subs)))
     anchor = m.group("anchor")
     if anchor and len(out) == 1 and out[0].provision == str(out[0].article):

@@ -19,12 +19,13 @@ from whoosh.reading import IndexReader
 from whoosh.support.charset import accent_map
 
 from gdprkb.corpus.money import EUR_RATES
-from gdprkb.corpus.provisions import parse_provision
+from gdprkb.corpus.provisions import LAST_ARTICLE, parse_provision
 from gdprkb.index import querylang as ql
 from gdprkb.index.schema import TEXT_FIELDS
 from gdprkb.index.vocabulary import LANG_CODES, Field, field_named
 
 MAX_EXPANSIONS = 200
+MAX_FINE_EUR = 1e12  # far above any fine ever imposed; larger typed amounts are clamped to it
 
 
 # Whoosh's table maps code points (ints) to replacements; its type hint says str keys.
@@ -157,8 +158,7 @@ def _word(node: ql.Word, ctx: Context) -> wq.Query | None:
 
 # -- field:value ------------------------------------------------------------------------------
 
-_NUM = r"[0-9][0-9.,_ ]*[kKmM]?"
-_RANGE = re.compile(rf"^(?P<lo>{_NUM})?\s*\.\.\s*(?P<hi>{_NUM})?$")
+_ARTICLE_RANGE = re.compile(r"^(?P<lo>\d*)\s*\.\.\s*(?P<hi>\d*)$")
 _CMP = re.compile(r"^(?P<op>[<>]=?)\s*(?P<v>.+)$")
 
 
@@ -217,13 +217,8 @@ def _article(value: str, spec: Field, ctx: Context) -> wq.Query:
     if len(parts) > 1:
         return wq.Or([_article(p, spec, ctx) for p in parts])
     value = value.strip()
-    rng = _RANGE.match(value)
-    if rng and (rng["lo"] or rng["hi"]):
-        lo, hi = int(_number(rng["lo"] or "1")), int(_number(rng["hi"] or "99"))
-        if hi - lo > 200:
-            ctx.warnings.append(f'Article range "{value}" is too wide; using {lo}..{lo + 200}.')
-            hi = lo + 200
-        return _any("provision_tree", [str(a) for a in range(lo, hi + 1)])
+    if ".." in value:
+        return _article_range(value, ctx)
     provision = parse_provision(value)  # the one provision grammar (corpus/provisions.py)
     if provision is None:
         ctx.warnings.append(
@@ -231,6 +226,39 @@ def _article(value: str, spec: Field, ctx: Context) -> wq.Query:
         )
         return wq.NullQuery()
     return wq.Term("provision_tree", provision)
+
+
+def _article_range(value: str, ctx: Context) -> wq.Query:
+    """`article:12..22`, `article:..5`, `article:90..`: every article in the range (1..99)."""
+    rng = _ARTICLE_RANGE.match(value)
+    if rng is None or not (rng["lo"] or rng["hi"]):
+        ctx.warnings.append(
+            f'"article:{value}" is not an article range; write e.g. article:12..22.'
+        )
+        return wq.NullQuery()
+    # Digits only (no float), compared before converting: a 30-digit number is just "too big".
+    lo, hi = _clamp_article(rng["lo"], 1), _clamp_article(rng["hi"], LAST_ARTICLE)
+    if _outside(rng["lo"]) or _outside(rng["hi"]):
+        ctx.warnings.append(
+            f'"article:{value}": the GDPR has articles 1..{LAST_ARTICLE}; using {lo}..{hi}.'
+        )
+    if lo > hi:
+        ctx.warnings.append(f'"article:{value}" is an empty range.')
+        return wq.NullQuery()
+    return _any("provision_tree", [str(a) for a in range(lo, hi + 1)])
+
+
+def _outside(digits: str) -> bool:
+    """A typed article number outside 1..LAST_ARTICLE (compared as text first: any length)."""
+    core = digits.lstrip("0")
+    return bool(digits) and (len(core) > 3 or not 1 <= int(core or 0) <= LAST_ARTICLE)
+
+
+def _clamp_article(digits: str, default: int) -> int:
+    if not digits:
+        return default
+    core = digits.lstrip("0")
+    return LAST_ARTICLE if len(core) > 3 else min(max(int(core or 0), 1), LAST_ARTICLE)
 
 
 def _bounds(
@@ -307,6 +335,12 @@ def _fine(value: str, spec: Field, ctx: Context) -> wq.Query:
     lo, hi, lox, hix = b
     if lo is not None and lo == hi:  # "fine:10000" means at least that much
         hi = None
+    if any(x is not None and x > MAX_FINE_EUR for x in (lo, hi)):
+        ctx.warnings.append(
+            f'"fine:{value}": no fine is above {MAX_FINE_EUR:,.0f} €; '
+            "larger amounts are read as that."
+        )
+        lo, hi = (None if x is None else min(x, MAX_FINE_EUR) for x in (lo, hi))
     return wq.NumericRange("fine_eur", lo, hi, startexcl=lox, endexcl=hix)
 
 
@@ -318,6 +352,8 @@ def _date_bound(text: str, end: bool) -> float:
     y, mo, d = int(m[1]), m[2], m[3]
     month = int(mo) if mo else (12 if end else 1)
     day = int(d) if d else (31 if end else 1)
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        raise ValueError(text)
     return y * 10000 + month * 100 + day
 
 

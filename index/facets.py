@@ -52,27 +52,19 @@ class FacetTable:
             self._vals[name] = np.concatenate(codes) if codes else np.zeros(0, np.int64)
         # Per segment: after an incremental update, a segment holding no document with a value
         # has no column at all, and the whole-index column reader then comes up short.
-        self._leaves = [(sub, int(offset)) for sub, offset in reader.leaf_readers()]
-        self.page_id = self._column("pid", np.int64, -1)
-        self.date_n = self._column("date_n", np.int64, 0)
-        self.fine_eur = self._column("fine_eur", np.float64, -1.0)
-        self._mt = [
-            (offset, sub.column_reader("mt_text") if sub.has_column("mt_text") else None)
-            for sub, offset in self._leaves
-        ]
+        # Only arrays are kept: the table is shared by concurrent searches (index/searchers.py),
+        # and a reader's files must not be.
+        leaves = [(sub, int(offset)) for sub, offset in reader.leaf_readers()]
+        self.page_id = self._column(leaves, "pid", np.int64, -1)
+        self.date_n = self._column(leaves, "date_n", np.int64, 0)
+        self.fine_eur = self._column(leaves, "fine_eur", np.float64, -1.0)
 
-    def machine_translation(self, docnum: int) -> str:
-        """The stored machine translation of a document ("" when it has none)."""
-        leaf = next(((o, c) for o, c in reversed(self._mt) if docnum >= o), None)
-        if leaf is None or leaf[1] is None:
-            return ""
-        raw = leaf[1][docnum - leaf[0]]
-        return raw.decode("utf-8") if isinstance(raw, bytes) else str(raw or "")
-
-    def _column(self, field: str, dtype: type, default: float) -> np.ndarray:
+    def _column(
+        self, leaves: list[tuple[IndexReader, int]], field: str, dtype: type, default: float
+    ) -> np.ndarray:
         """One sortable column over all documents, segment by segment, `default` where absent."""
         out: np.ndarray = np.full(self.size, default, dtype=dtype)
-        for sub, offset in self._leaves:
+        for sub, offset in leaves:
             n = sub.doc_count_all()
             if n and sub.has_column(field):
                 out[offset : offset + n] = np.fromiter(sub.column_reader(field), dtype, count=n)

@@ -18,6 +18,7 @@ one tree (filters ANDed in), its "any of the words" fallback, and how both read 
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -26,9 +27,16 @@ from dataclasses import dataclass, field
 from gdprkb.index.vocabulary import field_named, typed_names
 
 # Bounds on what one query may ask for, so a pasted list cannot stall the index.
+# Every word counts toward MAX_CLAUSES, inside phrases, field values and ECLIs too (a word is a
+# run of letters and digits, as the index's analyzer splits text), so matcher building and
+# snippets cost at most that many terms whatever the query's shape.
 MAX_CLAUSES = 64
+MAX_QUERY_CHARS = 1_000  # longer queries are cut (64 terms fit many times over)
+MAX_TERM_CHARS = 64  # longer words are cut: no indexed word of a decision is that long
 MAX_DEPTH = 16  # nested parentheses; deeper ones are read as if absent
 MIN_PREFIX = 2
+_WORDS = re.compile(r"\w+")
+_LONG_WORD = re.compile(rf"\w{{{MAX_TERM_CHARS + 1},}}")
 
 
 @dataclass(frozen=True)
@@ -218,7 +226,8 @@ class _Parser:
         self.tokens = tokens
         self.pos = 0
         self.warnings = warnings
-        self.clauses = 0
+        self.clauses = 0  # words used of the MAX_CLAUSES budget
+        self.full = False
         self.depth = 0
 
     def peek(self) -> Token | None:
@@ -297,19 +306,34 @@ class _Parser:
             else:
                 self.warnings.append('Missing ")" added at the end.')
             return None if isinstance(inner, All) else inner
-        self.clauses += 1
-        if self.clauses > MAX_CLAUSES:
-            if self.clauses == MAX_CLAUSES + 1:
-                self.warnings.append(
-                    f"Query too long: only the first {MAX_CLAUSES} terms are used."
-                )
+        value = self.budget(tok.value)
+        if value is None:
             return None
         if tok.kind == "PHRASE":
-            return Phrase(tok.value) if tok.value.strip() else None
+            return Phrase(value) if value.strip() else None
         if tok.kind == "FIELD":
             assert tok.field is not None
-            return self.field(tok.field, tok.value, quoted=tok.quoted)
-        return self.word(tok.value)
+            return self.field(tok.field, value, quoted=tok.quoted)
+        return self.word(value)
+
+    def budget(self, value: str) -> str | None:
+        """`value` charged to the term budget: cut to the words left, None when none are."""
+        if _LONG_WORD.search(value):
+            self.warnings.append(f"Words longer than {MAX_TERM_CHARS} characters are cut.")
+            value = _LONG_WORD.sub(lambda m: m.group()[:MAX_TERM_CHARS], value)
+        left = MAX_CLAUSES - self.clauses
+        words = list(itertools.islice(_WORDS.finditer(value), left + 1))
+        cost = max(1, len(words))
+        if left > 0 and cost <= left:
+            self.clauses += cost
+            return value
+        if not self.full:
+            self.full = True
+            self.warnings.append(f"Query too long: only the first {MAX_CLAUSES} terms are used.")
+        if left <= 0:
+            return None
+        self.clauses = MAX_CLAUSES
+        return value[: words[left - 1].end()]
 
     def word(self, text: str, field: str | None = None) -> Node | None:
         if text.lower().startswith("ecli:") and field is None:
@@ -359,8 +383,12 @@ def _join_and(items: list[Node], *, implicit: bool) -> Node:
 def parse_query(text: str | None) -> ParsedQuery:
     """Parse a query; never raises. Empty or `*` gives All (browse every case)."""
     warnings: list[str] = []
+    text = (text or "").strip()
+    if len(text) > MAX_QUERY_CHARS:
+        warnings.append(f"Query too long: only its first {MAX_QUERY_CHARS:,} characters are used.")
+        text = text[:MAX_QUERY_CHARS]
     # NFC: a decomposed "ó" (o + combining accent) must fold like a composed one.
-    tokens = tokenize(unicodedata.normalize("NFC", text or "").strip(), warnings)
+    tokens = tokenize(unicodedata.normalize("NFC", text).strip(), warnings)
     node = _Parser(tokens, warnings).parse()
     return ParsedQuery(node, list(dict.fromkeys(warnings)))  # each warning once
 

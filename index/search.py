@@ -33,7 +33,6 @@ up a newer index generation written by `gdprkb index` meanwhile::
 
 from __future__ import annotations
 
-import threading
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -43,6 +42,7 @@ import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
 from whoosh.collectors import TopCollector, UnsortedCollector
+from whoosh.reading import IndexReader
 from whoosh.searching import Searcher, TimeLimit
 
 from gdprkb.corpus.hitfields import HitFields
@@ -51,10 +51,15 @@ from gdprkb.index.compile import Compiled, Context, compile_query
 from gdprkb.index.facets import FacetTable, FacetValue
 from gdprkb.index.proximity import RERANK_DEPTH, rerank
 from gdprkb.index.schema import TEXT_FIELDS
+from gdprkb.index.searchers import Searchers
 from gdprkb.index.snippets import Segments, Snippeter, query_terms, to_html
 from gdprkb.index.vocabulary import SORTS, field_named
 
 TIME_LIMIT_S = 5.0
+TIMED_OUT = (
+    f"The search took longer than {TIME_LIMIT_S:g}s and was stopped; results are incomplete. "
+    "Try fewer or more specific words."
+)
 
 __all__ = ["SORTS", "FacetValue", "Hit", "IndexNotFound", "SearchIndex", "SearchResult"]
 
@@ -144,48 +149,35 @@ class SearchIndex:
         self.index_dir = Path(index_dir)
         if not whoosh_index.exists_in(str(self.index_dir)):
             raise IndexNotFound(f"no search index in {self.index_dir}: run `gdprkb index` first")
-        self._ix = whoosh_index.open_dir(str(self.index_dir))
-        self._lock = threading.RLock()
-        self._searcher: Searcher = self._ix.searcher()
-        self._table = FacetTable(self._searcher.reader())
+        self._searchers = Searchers(whoosh_index.open_dir(str(self.index_dir)))
 
     def close(self) -> None:
-        """Release the searcher's files."""
-        with self._lock:
-            self._searcher.close()
-
-    def _current(self) -> tuple[Searcher, FacetTable]:
-        if not self._searcher.up_to_date():
-            # A fresh searcher, not refresh(): refresh reuses segment readers whose deletion
-            # sets are stale, so replaced cases would be counted twice.
-            old, self._searcher = self._searcher, self._ix.searcher()
-            self._table = FacetTable(self._searcher.reader())
-            old.close()
-        return self._searcher, self._table
+        """Release the searchers' files (a later call opens them again)."""
+        self._searchers.close()
 
     @property
     def doc_count(self) -> int:
         """Number of cases in the index (current generation)."""
-        with self._lock:
-            return self._current()[0].doc_count()
+        with self._searchers.get() as (searcher, _):
+            return int(searcher.doc_count())
 
     def facet_values(self, name: str) -> list[str]:
         """Every value of a facet present in the index (a field name or alias)."""
         spec = field_named(name)
         facet = spec.facet if spec and spec.facet else name
-        with self._lock:
-            return list(self._current()[1].values.get(facet, []))
+        with self._searchers.get() as (_, table):
+            return list(table.values.get(facet, []))
 
     def _run(
         self,
         searcher: Searcher,
+        table: FacetTable,
         compiled: Compiled,
         sort: str,
         limit: int,
-        table: FacetTable,
+        deadline: float,
     ) -> tuple[np.ndarray, list[tuple[float | None, int]], bool]:
         """(all matched docnums, ordered (score, docnum) for the first `limit`, timed out)."""
-        deadline = time.perf_counter() + TIME_LIMIT_S
         child: _TopAndAll | _AllDocs = (
             _TopAndAll(max(limit, RERANK_DEPTH), deadline)
             if sort == "relevance"
@@ -207,30 +199,27 @@ class SearchIndex:
 
     def _execute(
         self,
-        query: str,
-        filters: ql.Filters | None,
-        sort: str,
+        searcher: Searcher,
+        table: FacetTable,
+        request: tuple[str, ql.Filters | None, str],
         limit: int,
+        deadline: float,
     ) -> tuple[wq.Query, np.ndarray, list[tuple[float | None, int]], dict[str, Any]]:
-        """Understand, compile, run (then the any-word fallback); caller holds the lock."""
+        """Understand, compile, run (then the any-word fallback), all before one deadline."""
+        query, filters, sort = request
         if sort not in SORTS:
             raise ValueError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
         understood = ql.understand(query, filters)
         warnings = list(understood.warnings)
         if sort == "relevance" and not understood.has_text:
             sort = "date"  # filters alone rank nothing: newest first
-        searcher, table = self._current()
-
-        def context() -> Context:
-            return Context(searcher.reader(), table.values)
-
-        compiled = compile_query(understood.node, context())
-        matched, ranked, timed_out = self._run(searcher, compiled, sort, limit, table)
+        compiled = compile_query(understood.node, Context(searcher.reader(), table.values))
+        matched, ranked, timed_out = self._run(searcher, table, compiled, sort, limit, deadline)
         used = understood.used
-        if matched.size == 0 and understood.fallback is not None:
-            loose = compile_query(understood.fallback, context())
+        if matched.size == 0 and understood.fallback is not None and not timed_out:
+            loose = compile_query(understood.fallback, Context(searcher.reader(), table.values))
             loose.proximity = compiled.proximity  # the words as typed, in order
-            m2, r2, t2 = self._run(searcher, loose, sort, limit, table)
+            m2, r2, t2 = self._run(searcher, table, loose, sort, limit, deadline)
             if m2.size:
                 compiled, matched, ranked, timed_out = loose, m2, r2, t2
                 used = understood.fallback_used
@@ -239,10 +228,7 @@ class SearchIndex:
                 )
         warnings.extend(w for w in compiled.warnings if w not in warnings)
         if timed_out:
-            warnings.append(
-                f"The search took longer than {TIME_LIMIT_S:g}s and was stopped; "
-                "results are incomplete. Try fewer or more specific words."
-            )
+            warnings.append(TIMED_OUT)
         selected = _selected(filters, table)
         info = {"warnings": warnings, "used": used, "sort": sort, "selected": selected}
         return compiled.query, matched, ranked, info
@@ -259,16 +245,20 @@ class SearchIndex:
     ) -> SearchResult:
         """One page of results for a query (see the module docstring)."""
         t0 = time.perf_counter()
+        deadline = t0 + TIME_LIMIT_S
         page, page_size = max(1, int(page)), max(1, min(int(page_size), 1000))
-        with self._lock:
-            q, matched, ranked, info = self._execute(query, filters, sort, page * page_size)
-            searcher, table = self._current()
+        with self._searchers.get() as (searcher, table):
+            q, matched, ranked, info = self._execute(
+                searcher, table, (query, filters, sort), page * page_size, deadline
+            )
             snip = Snippeter(query_terms(q))
             start = (page - 1) * page_size
-            hits = [
-                self._hit(searcher, table, docnum, score, snip)
-                for score, docnum in ranked[start : start + page_size]
-            ]
+            hits = []
+            for score, docnum in ranked[start : start + page_size]:
+                late = time.perf_counter() > deadline  # the rest without snippets
+                hits.append(self._hit(searcher, docnum, score, None if late else snip))
+                if late and TIMED_OUT not in info["warnings"]:
+                    info["warnings"].append(TIMED_OUT)
             counts = table.counts(matched, info["selected"]) if facets else {}
         return SearchResult(
             query=query,
@@ -284,16 +274,14 @@ class SearchIndex:
         )
 
     def _hit(
-        self,
-        searcher: Searcher,
-        table: FacetTable,
-        docnum: int,
-        score: float | None,
-        snip: Snippeter,
+        self, searcher: Searcher, docnum: int, score: float | None, snip: Snippeter | None
     ) -> Hit:
-        stored = searcher.reader().stored_fields(docnum)
-
-        snippet, section = snip.snippet(stored, lambda _: table.machine_translation(docnum))
+        reader = searcher.reader()
+        stored = reader.stored_fields(docnum)
+        snippet: Segments = []
+        section = None
+        if snip is not None:
+            snippet, section = snip.snippet(stored, lambda _: machine_translation(reader, docnum))
         return Hit(
             **stored["display"],
             score=None if score is None else round(float(score), 4),
@@ -309,15 +297,16 @@ class SearchIndex:
         sort: str = "relevance",
     ) -> list[int]:
         """Page ids of every match, in result order (for "download these results")."""
-        with self._lock:
-            table = self._current()[1]
-            _, _, ranked, _ = self._execute(query, filters, sort, max(table.size, 1))
+        deadline = time.perf_counter() + TIME_LIMIT_S
+        with self._searchers.get() as (searcher, table):
+            _, _, ranked, _ = self._execute(
+                searcher, table, (query, filters, sort), max(table.size, 1), deadline
+            )
             return [int(table.page_id[d]) for _, d in ranked]
 
     def more_like_this(self, page_id: int, n: int = 5) -> list[Hit]:
         """Up to n decisions whose summaries share the most distinctive terms with this one."""
-        with self._lock:
-            searcher, table = self._current()
+        with self._searchers.get() as (searcher, _):
             docnum = searcher.document_number(page_id=str(page_id))
             if docnum is None:
                 return []
@@ -326,7 +315,7 @@ class SearchIndex:
                 str(stored.get(f) or "") for f in ("title", "lead", "facts", "dispute", "holding")
             )
             if not text.strip():
-                text = table.machine_translation(docnum)
+                text = machine_translation(searcher.reader(), docnum)
             keys = searcher.key_terms_from_text("facts", text, numterms=15)
             if not keys:
                 return []
@@ -338,7 +327,20 @@ class SearchIndex:
             q = wq.AndNot(wq.Or(ors), wq.Term("page_id", str(page_id)))
             results = searcher.search(q, limit=n)
             snip = Snippeter(t for t, _ in keys)
-            return [self._hit(searcher, table, r.docnum, r.score, snip) for r in results]
+            return [self._hit(searcher, r.docnum, r.score, snip) for r in results]
+
+
+def machine_translation(reader: IndexReader, docnum: int) -> str:
+    """The stored machine translation of a document ("" when it has none), for its snippet."""
+    # Per segment: after an incremental update a segment without any translation has no
+    # column at all, and the whole-index column reader would then come up short.
+    for sub, offset in reversed(list(reader.leaf_readers())):
+        if docnum >= offset:
+            if not sub.has_column("mt_text"):
+                return ""
+            raw = sub.column_reader("mt_text")[docnum - offset]
+            return raw.decode("utf-8") if isinstance(raw, bytes) else str(raw or "")
+    return ""
 
 
 def _selected(filters: ql.Filters | None, table: FacetTable) -> dict[str, list[str]]:

@@ -38,9 +38,8 @@ def test_language_codes_are_one_vocabulary_with_translation() -> None:
 
 
 def test_sorts_are_one_list_for_api_app_and_cli() -> None:
-    from gdprkb.webapp.urlview import SORTS as APP_SORTS
-
     from gdprkb.cli.search import Sort
+    from gdprkb.webapp.urlview import SORTS as APP_SORTS
 
     assert list(SORTS) == ["relevance", "date", "fine"]
     assert tuple(APP_SORTS) == tuple(SORTS)
