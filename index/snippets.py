@@ -23,6 +23,7 @@ from gdprkb.index.schema import SNIPPET_FIELDS, SNIPPET_SOURCE_CHARS, TEXT_FIELD
 # A snippet: its text in order, each piece marked True where it matches the query.
 Segments = list[tuple[str, bool]]
 SNIPPET_CHARS = 240
+CUT_SLACK = 40  # a snippet's ends move at most this far to fall between words
 # Sections kept outside the stored fields (index/schema.py), loaded through `more`.
 LAZY_FIELDS = frozenset({"machine_translation"})
 # No section is searched further than this for a snippet.
@@ -169,19 +170,14 @@ def _best_window(found: list[tuple[int, int, str]]) -> int:
 
 
 def render(text: str, anchor: int, found: list[tuple[int, int, str]]) -> Segments:
-    """About SNIPPET_CHARS around `anchor`, cut at word boundaries, as segments (matches True)."""
-    start = max(0, anchor - 60)
+    """About SNIPPET_CHARS around `anchor`, cut between words, as segments (matches True)."""
+    start = _word_start(text, max(0, anchor - 60), anchor)
     if start > 0:
-        space = text.rfind(" ", 0, start)
-        start = space + 1 if space >= 0 and start - space < 30 else start
         # Prefer starting at a sentence if one begins shortly before the match.
         dot = text.rfind(". ", start, anchor)
         if dot >= 0:
             start = dot + 2
-    end = min(len(text), start + SNIPPET_CHARS)
-    if end < len(text):
-        space = text.rfind(" ", start, end)
-        end = space if space > start + SNIPPET_CHARS // 2 else end
+    end = _word_end(text, min(len(text), start + SNIPPET_CHARS), start + SNIPPET_CHARS // 2)
     pieces: list[tuple[str, bool]] = [("…" if start > 0 else "", False)]
     pos = start
     for s, e, _ in found:
@@ -191,6 +187,40 @@ def render(text: str, anchor: int, found: list[tuple[int, int, str]]) -> Segment
         pos = e
     pieces += [(text[pos:end], False), ("…" if end < len(text) else "", False)]
     return _tidy(pieces)
+
+
+_WORD_BEFORE = re.compile(rf"\w{{1,{CUT_SLACK}}}$")
+_WORD_AFTER = re.compile(rf"\w{{1,{CUT_SLACK}}}")
+
+
+def _mid_word(text: str, i: int) -> bool:
+    return 0 < i < len(text) and _is_word(text[i - 1]) and _is_word(text[i])
+
+
+def _is_word(c: str) -> bool:
+    return c.isalnum() or c == "_"
+
+
+def _word_start(text: str, i: int, anchor: int) -> int:
+    """`i`, moved back to the start of the word it falls in (else forward, never past anchor)."""
+    if not _mid_word(text, i):
+        return i
+    back = _WORD_BEFORE.search(text, max(0, i - CUT_SLACK), i)
+    if back and not _mid_word(text, back.start()):
+        return back.start()
+    ahead = _WORD_AFTER.match(text, i)
+    return min(ahead.end() if ahead else i, anchor)
+
+
+def _word_end(text: str, i: int, least: int) -> int:
+    """`i`, moved back to the end of the word before (not below `least`), else forward."""
+    if not _mid_word(text, i):
+        return i
+    back = _WORD_BEFORE.search(text, max(0, i - CUT_SLACK), i)
+    if back and back.start() > least and not _mid_word(text, back.start()):
+        return back.start()
+    ahead = _WORD_AFTER.match(text, i)
+    return ahead.end() if ahead else i
 
 
 def _tidy(pieces: list[tuple[str, bool]]) -> Segments:

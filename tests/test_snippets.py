@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from whoosh import query as wq
 
 from gdprkb.index.snippets import SNIPPET_CHARS, Snippeter, index_term, plain, query_terms, to_html
@@ -90,3 +92,29 @@ def test_machine_translation_loaded_only_when_needed() -> None:
     s2 = Snippeter(["camera", "microphon"])
     assert s2.snippet({"lead": "A camera."}, more)[1] == "machine_translation"
     assert calls == ["machine_translation"]
+
+
+def test_a_snippet_is_cut_between_words_even_across_line_breaks() -> None:
+    # Paragraphs joined by newlines, no space within 60 characters before the match: the
+    # cut used to fall inside "Spanish" ("…e Spanish DPA").
+    text = ("word\n" * 40) + "The Spanish DPA fined the bank for the camera. " + ("more\n" * 80)
+    segments, _ = Snippeter(["camera"]).snippet({"lead": text})
+    shown = plain(segments)
+    first, last = shown.lstrip("…").split()[0], shown.rstrip("…").split()[-1]
+    assert first in text.split() and last.strip(".") in text.replace(".", " ").split()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    words=st.lists(
+        st.text(alphabet="abcdéXY0_", min_size=1, max_size=12), min_size=1, max_size=300
+    ),
+    seps=st.lists(st.sampled_from([" ", "\n", "  ", "\t", ", ", ". "]), min_size=1),
+)
+def test_snippets_never_start_or_end_inside_a_word(words: list[str], seps: list[str]) -> None:
+    text = "".join(w + seps[i % len(seps)] for i, w in enumerate(words + ["camera"] + words))
+    segments, _ = Snippeter(["camera"]).snippet({"lead": text})
+    shown = plain(segments).removeprefix("…").removesuffix("…").strip()
+    tokens = set(re.findall(r"\w+", text))
+    found = re.findall(r"\w+", shown)
+    assert found and found[0] in tokens and found[-1] in tokens, shown
