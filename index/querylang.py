@@ -273,6 +273,7 @@ class _Parser:
             item = self.unary()
             if item is not None:
                 items.append(item)
+        items = list(dict.fromkeys(items))  # "a OR a" is a: no term is matched twice
         if not items:
             return None
         return items[0] if len(items) == 1 else Or(tuple(items))
@@ -374,7 +375,8 @@ class _Parser:
 
 
 def _join_and(items: list[Node], *, implicit: bool) -> Node:
-    items = [i for i in items if not isinstance(i, All)]
+    # "a a" is a: a pasted text repeating its words must not match each one again.
+    items = list(dict.fromkeys(i for i in items if not isinstance(i, All)))
     if not items:
         return All()
     return items[0] if len(items) == 1 else And(tuple(items), implicit=implicit)

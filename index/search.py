@@ -7,7 +7,7 @@ up a newer index generation written by `gdprkb index` meanwhile::
     ix = SearchIndex(home.index_dir)                 # IndexNotFound if never built
     res = ix.search('"video surveillance" employee', filters={"country": ["Spain"]},
                     sort="relevance", page=1, page_size=20)
-    res.total, res.took_ms, res.warnings, res.query_used
+    res.total, res.took_ms, res.warnings, res.query_used, res.did_you_mean
     for hit in res.hits:      # Hit: the fields of corpus/hitfields.py (page_id, title, url,
         ...                   #  authority, date_decided, fine_amount, ...) plus score,
                               #  snippet [(text, is_match)] and snippet_field
@@ -53,9 +53,15 @@ from gdprkb.index.proximity import RERANK_DEPTH, rerank
 from gdprkb.index.schema import TEXT_FIELDS
 from gdprkb.index.searchers import Searchers
 from gdprkb.index.snippets import Segments, Snippeter, query_terms, to_html
+from gdprkb.index.suggest import did_you_mean
 from gdprkb.index.vocabulary import SORTS, field_named
 
-TIME_LIMIT_S = 5.0
+TIME_LIMIT_S = 5.0  # the documented bound of one search, whatever the query
+# Matching and snippets stop here, so that what follows (hits without snippets, facet counts
+# over the matches so far) is done within TIME_LIMIT_S.
+WORK_S = 0.8 * TIME_LIMIT_S
+CHECK_EVERY = 63  # the clock is read every 64 matches (a match may cost ~5 ms with 64 terms)
+FEW = 3  # at most this many results: the query may hold a typo (index/suggest.py)
 TIMED_OUT = (
     f"The search took longer than {TIME_LIMIT_S:g}s and was stopped; results are incomplete. "
     "Try fewer or more specific words."
@@ -97,6 +103,9 @@ class SearchResult:
     page: int
     page_size: int
     warnings: list[str] = field(default_factory=list)
+    # The query with likely typos replaced by words the index holds ("survelliance" →
+    # "surveillance"), when it found (almost) nothing: offered, never searched in its place.
+    did_you_mean: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form: hits and facet values as plain dicts."""
@@ -119,9 +128,9 @@ class _TopAndAll(TopCollector):
 
     def _collect(self, global_docnum: int, score: float) -> Any:
         self.matched.append(global_docnum)
-        # A clock check every 1024 matches instead of TimeLimitCollector's timer thread,
-        # which costs more than a whole small search.
-        if not len(self.matched) & 1023 and time.perf_counter() > self.deadline:
+        # A clock check every CHECK_EVERY + 1 matches instead of TimeLimitCollector's timer
+        # thread, which costs more than a whole small search.
+        if not len(self.matched) & CHECK_EVERY and time.perf_counter() > self.deadline:
             raise TimeLimit
         return super()._collect(global_docnum, score)
 
@@ -138,7 +147,7 @@ class _AllDocs(UnsortedCollector):
 
     def collect(self, sub_docnum: int) -> Any:
         self.items.append((None, self.offset + sub_docnum))
-        if not len(self.items) & 1023 and time.perf_counter() > self.deadline:
+        if not len(self.items) & CHECK_EVERY and time.perf_counter() > self.deadline:
             raise TimeLimit
 
 
@@ -229,8 +238,17 @@ class SearchIndex:
         warnings.extend(w for w in compiled.warnings if w not in warnings)
         if timed_out:
             warnings.append(TIMED_OUT)
+        suggestion = None
+        if (matched.size <= FEW or used != understood.used) and time.perf_counter() < deadline:
+            suggestion = did_you_mean(searcher.reader(), query, understood.node)
         selected = _selected(filters, table)
-        info = {"warnings": warnings, "used": used, "sort": sort, "selected": selected}
+        info = {
+            "warnings": warnings,
+            "used": used,
+            "sort": sort,
+            "selected": selected,
+            "did_you_mean": suggestion,
+        }
         return compiled.query, matched, ranked, info
 
     def search(
@@ -245,7 +263,7 @@ class SearchIndex:
     ) -> SearchResult:
         """One page of results for a query (see the module docstring)."""
         t0 = time.perf_counter()
-        deadline = t0 + TIME_LIMIT_S
+        deadline = t0 + WORK_S
         page, page_size = max(1, int(page)), max(1, min(int(page_size), 1000))
         with self._searchers.get() as (searcher, table):
             q, matched, ranked, info = self._execute(
@@ -271,6 +289,7 @@ class SearchIndex:
             page=page,
             page_size=page_size,
             warnings=info["warnings"],
+            did_you_mean=info["did_you_mean"],
         )
 
     def _hit(
@@ -297,7 +316,7 @@ class SearchIndex:
         sort: str = "relevance",
     ) -> list[int]:
         """Page ids of every match, in result order (for "download these results")."""
-        deadline = time.perf_counter() + TIME_LIMIT_S
+        deadline = time.perf_counter() + WORK_S
         with self._searchers.get() as (searcher, table):
             _, _, ranked, _ = self._execute(
                 searcher, table, (query, filters, sort), max(table.size, 1), deadline

@@ -61,3 +61,14 @@ def test_article_ranges_and_provisions_still_select(ix: SearchIndex) -> None:
     assert {h.page_id for h in ix.search("article:5(1)").hits} == {1}
     assert {h.page_id for h in ix.search("article:..5").hits} == {1}
     assert ix.search("article:5..6").warnings == []
+
+
+def test_undated_and_unfined_cases_come_last(make_index: Callable[..., SearchIndex]) -> None:
+    def case(pid: int, date: str | None, fine: float | None) -> CaseRecord:
+        currency = "EUR" if fine else None
+        return CaseRecord(f"C{pid}", f"https://gdprhub.eu/C{pid}", pid, 1, "dpa", lead="camera",
+                          date_decided=date, fine_amount=fine, fine_currency=currency)  # fmt: skip
+
+    ix = make_index([case(1, None, 10.0), case(2, "2020-01-01", None), case(3, "2022-05-05", 5.0)])
+    assert [h.page_id for h in ix.search("camera", sort="date").hits] == [3, 2, 1]
+    assert [h.page_id for h in ix.search("camera", sort="fine").hits] == [1, 3, 2]

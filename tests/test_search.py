@@ -32,6 +32,15 @@ WORDS = [
     "controller",
 ]
 HOSTILE = {
+    "common_words_70": (
+        "data protection authority employee camera consent cookies fine breach controller "
+        "processing personal information right access request complaint decision court "
+        "article regulation law company customer public national member state supervisory "
+        "legal basis legitimate interest purpose period time case party evidence violation "
+        "order measure security transfer third country website user account email letter "
+        "service contract health bank school police video recording name address phone "
+        "number record file system"
+    ),
     "ecli_x20000": "ECLI:" * 20_000,
     "phrase_10000_words": '"' + " ".join(WORDS[i % len(WORDS)] for i in range(10_000)) + '"',
     "word_100kB": "surveillance" * 8_600,
@@ -58,8 +67,8 @@ def test_hostile_queries_return_within_the_bound(ix: SearchIndex, name: str, sor
 
 
 def test_a_long_phrase_counts_every_word_toward_the_term_budget(ix: SearchIndex) -> None:
-    res = ix.search('"' + " ".join(["data", "protection"] * 75) + '"')  # 150 words, 800 chars
-    assert res.query_used.startswith('"data protection') and res.query_used.endswith('"')
+    res = ix.search('"' + " ".join(["data", "law"] * 75) + '"')  # 150 words in 676 characters
+    assert res.query_used.startswith('"data law') and res.query_used.endswith('"')
     assert res.query_used.count(" ") == MAX_CLAUSES - 1  # one phrase of MAX_CLAUSES words
     assert "Query too long: only the first 64 terms are used." in res.warnings
 
@@ -78,7 +87,7 @@ def test_the_deadline_gives_results_so_far_and_a_warning(
     ix: SearchIndex, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     full = ix.search("video surveillance", page_size=5)
-    monkeypatch.setattr(search_mod, "TIME_LIMIT_S", 0.0)
+    monkeypatch.setattr(search_mod, "WORK_S", 0.0)
     late = ix.search("video surveillance", page_size=5)
     assert TIMED_OUT in late.warnings
     assert [h.page_id for h in late.hits] == [h.page_id for h in full.hits]
@@ -135,3 +144,37 @@ def test_concurrent_searches_give_the_same_answers_as_one_at_a_time(ix: SearchIn
     for (_, q), row in got.items():
         a = alone[q]
         assert (row["total"], row["hits"], row["facets"]) == (a["total"], a["hits"], a["facets"])
+
+
+# -- typos and near misses (issue 12 §2) ---------------------------------------------------
+
+
+def test_a_typo_gets_a_suggestion_from_the_index_vocabulary(ix: SearchIndex) -> None:
+    res = ix.search("survelliance")
+    assert res.total == 0 and res.did_you_mean == "surveillance"
+    assert res.query_used == "survelliance"  # never searched in its place
+    assert res.to_dict()["did_you_mean"] == "surveillance"
+    assert ix.search(res.did_you_mean).total > 0
+
+
+def test_a_typo_among_good_words_is_suggested_in_the_whole_query(ix: SearchIndex) -> None:
+    res = ix.search("video survelliance employee")
+    assert res.did_you_mean == "video surveillance employee"
+    assert ix.search("video surveillance employee").did_you_mean is None
+    assert ix.search("xqzzyv").did_you_mean is None  # nothing near it: no guess
+
+
+def test_the_cli_prints_the_suggestion_as_a_line(sample_home: Path) -> None:
+    from typer.testing import CliRunner
+
+    from gdprkb.cli import app
+
+    res = CliRunner().invoke(app, ["--home", str(sample_home), "search", "cokies"])
+    assert res.exit_code == 0, res.output
+    assert "Did you mean: cookies" in res.output
+
+
+def test_a_leading_wildcard_is_dropped_with_a_warning_in_the_result(ix: SearchIndex) -> None:
+    res = ix.search("*veillance")
+    assert res.query_used == "veillance"
+    assert any("Leading wildcards are not supported" in w for w in res.warnings)

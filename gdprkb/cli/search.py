@@ -79,6 +79,8 @@ def _print_result(res: SearchResult, color: bool) -> None:
             f"{res.total:,} cases ({shown}, sorted by {res.sort}, {res.took_ms:.0f} ms) "
             f"for: {res.query_used}"
         )
+    if res.did_you_mean:
+        typer.echo(f"Did you mean: {res.did_you_mean}")
     for warning in res.warnings:
         typer.secho(f"note: {warning}", fg=typer.colors.YELLOW, err=True)
     for i, hit in enumerate(res.hits, start=(res.page - 1) * res.page_size + 1):
