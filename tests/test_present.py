@@ -69,3 +69,14 @@ def test_case_text(cases: list[CaseRecord]) -> None:
     assert len(starts) == 1
     danish = case_text(case, {"lead": "x"}, "Danish", full=True)
     assert "== Summary (machine-translated into Danish) ==" in danish
+
+
+def test_the_app_shows_the_same_rows_as_markdown(cases: list[CaseRecord]) -> None:
+    from gdprkb.webapp.case_page import infobox_markdown
+
+    court = next(c for c in cases if c.kind == "court" and c.appeal.from_ and c.appeal.from_.url)
+    rows = infobox_rows(court)
+    shown = infobox_markdown(court)
+    assert [label for label, _ in shown] == [row.label for row in rows]
+    appeal = dict(shown)["Appeal"]
+    assert appeal.startswith("[from\\: ") and "](<https://" in appeal

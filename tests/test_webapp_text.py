@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from gdprkb.webapp.text import (
-    fine_label,
     md_escape,
     md_link,
     paragraphs,
@@ -40,13 +39,6 @@ def test_only_http_links_survive() -> None:
     )
     assert md_link("x", "javascript:alert(1)") == "x"
     assert md_link("GDPRhub", "https://gdprhub.eu/x") == "[GDPRhub](<https://gdprhub.eu/x>)"
-
-
-def test_fine_label() -> None:
-    assert fine_label(10000.0, "EUR") == "10,000 EUR"
-    assert fine_label(1234.5, None) == "1,234.50"
-    assert fine_label(None, None, "an undisclosed sum") == "an undisclosed sum"
-    assert fine_label(None, None) == "no fine"
 
 
 def test_paragraphs() -> None:

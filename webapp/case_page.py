@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gdprkb.corpus import appeals
+from gdprkb.corpus import appeals, present
 from gdprkb.corpus.record import CaseRecord
 from gdprkb.home import Home
 from gdprkb.webapp import backend, nav, translation_controls
-from gdprkb.webapp.text import fine_label, md_escape, md_link, paragraphs, safe_url
+from gdprkb.webapp.text import md_escape, md_link, paragraphs, safe_url
 
 LICENCE_URL = "https://creativecommons.org/licenses/by-nc-sa/4.0/"
 # Section heading -> record field, in GDPRhub's order.
@@ -60,43 +60,18 @@ def _byline(case: CaseRecord) -> str:
     return " · ".join(md_escape(b) for b in bits if b)
 
 
-def infobox_rows(case: CaseRecord) -> list[tuple[str, str]]:
-    """(label, markdown value) for every infobox field the case has, in GDPRhub's order."""
-    body = "Court" if case.kind == "court" else "Authority"
-    appeal = []
-    for label, ref in (("from", case.appeal.from_), ("to", case.appeal.to)):
-        if ref:
-            text = ", ".join(x for x in (ref.status, ref.body, ref.case_number) if x)
-            appeal.append(f"{label}: {md_link(text or 'link', ref.url)}")
-    rows = [
-        (body, md_escape(case.authority)),
-        ("Jurisdiction", md_escape(case.jurisdiction)),
-        ("Relevant law", "; ".join(md_escape(x) for x in case.relevant_law)),
-        ("Type", md_escape(case.type)),
-        ("Outcome", md_escape(case.outcome)),
-        ("Started", md_escape(case.date_started)),
-        ("Decided", md_escape(case.date_decided)),
-        ("Published", md_escape(case.date_published)),
-        (
-            "Fine",
-            md_escape(fine_label(case.fine_amount, case.fine_currency, case.fine_text))
-            if case.fine_amount is not None or case.fine_text
-            else "",
-        ),
-        ("Parties", "; ".join(md_escape(p) for p in case.parties)),
-        ("National case number", md_escape(case.case_number)),
-        ("ECLI", md_escape(case.ecli)),
-        ("Appeal", "; ".join(appeal)),
-        ("Original language", md_escape(", ".join(case.original_languages))),
-        ("Original source", "; ".join(md_link(s.name, s.url) for s in case.original_sources)),
+def infobox_markdown(case: CaseRecord) -> list[tuple[str, str]]:
+    """(label, markdown value) for every infobox field the case has (corpus.present's rows)."""
+    return [
+        (row.label, "; ".join(md_link(p.text, p.url) for p in row.parts))
+        for row in present.infobox_rows(case)
     ]
-    return [(label, value) for label, value in rows if value]
 
 
 def render_infobox(case: CaseRecord) -> None:
     """The infobox, one labelled line per field, with the cited GDPR articles as buttons."""
     box = st.container(border=True)
-    box.markdown("  \n".join(f"**{label}:** {value}" for label, value in infobox_rows(case)))
+    box.markdown("  \n".join(f"**{label}:** {value}" for label, value in infobox_markdown(case)))
     if case.gdpr_articles:
         box.caption("GDPR articles cited (open the article and every decision citing it):")
         row = box.container(horizontal=True, gap="small")
@@ -152,7 +127,7 @@ def render_appeals(home: Home, case: CaseRecord) -> None:
     st.subheader("Appeal chain", anchor=False)
     for link in links:
         ref = link.ref
-        described = ", ".join(x for x in (ref.status, ref.body, ref.case_number) if x)
+        described = present.appeal_text(ref)
         cols = st.columns([1, 4], vertical_alignment="center")
         cols[0].markdown(f"**{link.direction}**")
         with cols[1]:

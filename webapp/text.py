@@ -11,6 +11,10 @@ import re
 import urllib.parse
 from html.parser import HTMLParser
 
+from gdprkb.corpus.present import fine_label
+
+__all__ = ["fine_label", "md_escape", "md_link", "paragraphs", "safe_url", "snippet_markdown"]
+
 # Every character markdown or Streamlit's extensions ($ math, :emoji:, :color[...]) give a
 # meaning to; CommonMark lets any ASCII punctuation be backslash-escaped. Commas, quotes,
 # slashes and parentheses (inert once `[` is escaped) are left readable.
@@ -64,14 +68,6 @@ def snippet_markdown(snippet_html: str | None) -> str:
         else:
             out.append(md_escape(text))
     return "".join(out).strip()
-
-
-def fine_label(amount: float | None, currency: str | None, text: str | None = None) -> str:
-    """A fine for display (`10,000 EUR`), else its raw text, else "no fine"."""
-    if amount is None:
-        return text or "no fine"
-    shown = f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}"
-    return f"{shown} {currency}" if currency else shown
 
 
 def paragraphs(text: str | None) -> list[str]:
