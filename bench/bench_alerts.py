@@ -74,7 +74,7 @@ def prepare(root: Path) -> Home:
             for name, query, filters in alerts_to_add():
                 alerts.add(name, query, filters)
             AlertChecker(store, alerts, ix, home.index_dir).check(None, home.feeds_dir)
-        for t in m.titles()[::max(1, len(m.titles()) // 50)][:50]:
+        for t in m.titles()[:: max(1, len(m.titles()) // 50)][:50]:
             m.bump(t, lambda h: h.replace("</p>", " revised</p>", 1))
         s = GDPRhub(store, wiki=m.url, rate=0, concurrency=4).run()
         assert s.to_fetch == 50, s.line()
@@ -114,7 +114,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         t0 = time.perf_counter()
         state = prepare(Path(tmp) / "state")
-        print(f"prepared: harvest, index, 100 baselines, 50 changed pages ({time.perf_counter() - t0:.1f} s)")
+        took = time.perf_counter() - t0
+        print(f"prepared: harvest, index, 100 baselines, 50 changed pages ({took:.1f} s)")
         checks, scratches = [], []
         for i in range(REPEATS):
             copy = Home(Path(tmp) / f"run{i}")

@@ -19,6 +19,7 @@ from typing import Any
 
 from gdprkb.corpus.alerts import Alert, AlertError, AlertStore, Filters, now
 from gdprkb.corpus.feeds import MAX_ENTRIES, Entry, atom_feed, write_atomically
+from gdprkb.corpus.record import CaseRecord
 from gdprkb.corpus.store import Store
 from gdprkb.index.build import read_state
 from gdprkb.index.search import Hit, SearchIndex
@@ -59,12 +60,12 @@ def feed_path(feeds_dir: Path, name: str) -> Path:
     return feeds_dir / f"{name}.atom"
 
 
-def hit_of(case: Any) -> Hit:
+def hit_of(case: CaseRecord) -> Hit:
     """A stored case in the shape of a search hit (no score, no snippet)."""
-    fields = {
-        k: getattr(case, k, None) for k in Hit.__dataclass_fields__ if k not in ("score", "snippet")
+    shown: dict[str, Any] = {
+        k: getattr(case, k) for k in Hit.__dataclass_fields__ if hasattr(case, k)
     }
-    return Hit(score=None, snippet="", **fields)
+    return Hit(score=None, snippet="", **shown)
 
 
 class AlertChecker:
@@ -103,10 +104,7 @@ class AlertChecker:
                 )
                 report.baseline, new = True, set()
             else:
-                # the feed on disk says everything already unless something is new (or it is gone)
-                new = self._compare(
-                    alert, at, lambda found: feed() if found or not path.exists() else None
-                )
+                new = self._compare(alert, at, feed)
             report.new = self._hits(self.alerts.matches(alert.name) if show_all else new)
         except (TimeoutError, OSError) as e:
             report.error = str(e)
