@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import typer
 
 from gdprkb.cli.common import SOME_FAILED, app, open_store
+from gdprkb.corpus.citation_export import export_citations
 from gdprkb.corpus.export import export as export_cases
 from gdprkb.corpus.ingest import IngestResult, ingest, reparse
 from gdprkb.corpus.workers import default_jobs
@@ -57,6 +58,12 @@ OutcomeOpt = Annotated[
     list[str] | None, typer.Option("--outcome", help="Only this outcome (repeatable).")
 ]
 TypeOpt = Annotated[list[str] | None, typer.Option("--type", help="Only this type (repeatable).")]
+NoWarningsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-warnings", help="Leave out cases with data-quality warnings (docs/record-schema.md)."
+    ),
+]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 JobsOpt = Annotated[
     int | None,
@@ -73,12 +80,12 @@ _FILTERS: tuple[str, ...] = (
     "kind",
     "authority",
 )
-_FILTERS += ("outcome", "type")
+_FILTERS += ("outcome", "type", "no_warnings")
 
 
 def _filters(args: dict[str, Any]) -> dict[str, Any]:
     """The store filters among a command's arguments (pass `locals()`), unset ones left out."""
-    out = {k: args[k] for k in _FILTERS if args.get(k) not in (None, [])}
+    out = {k: args[k] for k in _FILTERS if args.get(k) not in (None, [], False)}
     if "kind" in out:
         out["kind"] = out["kind"].value
     return out
@@ -141,15 +148,30 @@ def export_cmd(
     authority: AuthorityOpt = None,
     outcome: OutcomeOpt = None,
     type: TypeOpt = None,
+    no_warnings: NoWarningsOpt = False,
+    citations: Annotated[
+        bool,
+        typer.Option(
+            "--citations",
+            help="Export the citation graph instead: one edge per reference (citing, cited, "
+            "text, kind, key, section).",
+        ),
+    ] = False,
 ) -> None:
     """Export cases as CSV (Excel-ready UTF-8), JSONL (the record contract) or Parquet."""
     filters = _filters(locals())
     with open_store(ctx) as store:
         try:
-            n = export_cases(store, format.value, out, with_text=with_text, **filters)
+            if citations:
+                n = export_citations(store, format.value, out)
+            else:
+                n = export_cases(store, format.value, out, with_text=with_text, **filters)
         except BrokenPipeError:  # `gdprkb export ... | head`: the reader has had enough
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return
+    if citations:
+        typer.echo(f"exported {n} citations" + (f" to {out}" if out else ""), err=True)
+        return
     noun = "case" if n == 1 else "cases"
     typer.echo(f"exported {n} {noun}" + (f" to {out}" if out else ""), err=True)
 
@@ -167,13 +189,18 @@ def stats_cmd(
     authority: AuthorityOpt = None,
     outcome: OutcomeOpt = None,
     type: TypeOpt = None,
+    no_warnings: NoWarningsOpt = False,
 ) -> None:
-    """Count the stored cases per kind, jurisdiction and year (after any filters)."""
+    """Count the stored cases per kind, jurisdiction, year and data-quality warning (after any
+    filters)."""
     filters = _filters(locals())
     with open_store(ctx) as store:
         pages = store.page_counts()
         total = store.count_cases(**filters)
-        groups = {by: store.counts(by, **filters) for by in ("kind", "jurisdiction", "year")}
+        groups: dict[str, list[tuple[Any, int]]] = {
+            by: store.counts(by, **filters) for by in ("kind", "jurisdiction", "year")
+        }
+        groups["warning"] = list(store.warning_counts(**filters))
     # Years read best in order (unknown last); the others most frequent first.
     groups["year"].sort(key=lambda r: (r[0] is None, r[0] or 0))
     if as_json:

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from gdprkb.cli.common import app, fail, home_of, library_errors, open_engine, open_store
-from gdprkb.corpus.present import case_text
+from gdprkb.corpus.present import case_text, citations_text
 
 translate_app = typer.Typer(
     help="Install and list offline translation models (Argos Translate).",
@@ -94,6 +94,7 @@ def show_cmd(
 
     with open_store(ctx) as store:
         case = store.get_case(page_id)
+        cites, cited_by = store.cites(page_id), store.cited_by(page_id)
     if case is None:
         raise fail(f"no case with page id {page_id} in {home_of(ctx).db}")
     lang = (lang or "").strip().lower() or None
@@ -110,9 +111,11 @@ def show_cmd(
     if as_json:
         out = case.to_dict()
         out["translation"] = translation
+        out["cites"], out["cited_by"] = cites, cited_by
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
     else:
         typer.echo(case_text(case, sections, lang and language_name(lang), full))
+        typer.echo(citations_text(cites, cited_by))
 
 
 def _progress_bar(quiet: bool) -> Any:
