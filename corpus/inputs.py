@@ -58,7 +58,7 @@ def is_archive(name: str) -> bool:
     return name.lower().endswith(ARCHIVE_SUFFIXES)
 
 
-def _chunks(fp: IO[bytes]) -> Iterator[bytes]:
+def _chunks(fp: IO[bytes] | gzip.GzipFile) -> Iterator[bytes]:
     while chunk := fp.read(CHUNK):
         yield chunk
 
