@@ -12,7 +12,7 @@ from typing import Any, Literal
 from gdprkb.corpus.clean import strip_controls
 
 # Bump whenever parse output changes, so `gdprkb reparse` knows what is stale.
-PARSER_VERSION = 4
+PARSER_VERSION = 5
 
 Kind = Literal["dpa", "court"]
 
