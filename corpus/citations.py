@@ -79,10 +79,9 @@ _TAG = re.compile(r"<[^>]+>")
 
 # Where a national number-like token may sit: at a "/" or at a hyphen touching a digit
 # ("PS/00117/2022", "MED-2019-027", "DI-2021-10263"). Cheap anchors, the token is then grown.
-_ANCHOR = re.compile(r"[/-]\d")
+_ANCHOR = re.compile(r"[/-]\d[\w./\-]*")
 # The characters a number-like token is made of besides letters and digits (grown from an anchor).
 _TOKEN_MARKS = frozenset("./-_")
-_TOKEN_RIGHT = re.compile(r"[\w./\-]*")
 # A German court register in front of the token: "10 O 126/22", "VI ZR 135/13", "2 BvR 1/19".
 _DE_REGISTER = re.compile(r"(?<![\w.])(?:\d{1,3}|[IVX]{1,4}) [A-Z][A-Za-z]{0,3} \Z")
 # Tokens that are dates or legislation, never decision numbers: "15/06/2021", "2021-06-15",
@@ -171,28 +170,27 @@ def is_distinctive(key: str) -> bool:
 
 def national_tokens(text: str) -> Iterator[tuple[str, str]]:
     """(key, text as written) of number-like tokens that could name a national decision."""
+    # The hot loop of extraction (one pass per anchor of a long translation): cheap rejections
+    # first, the key only for tokens that survive them.
     last_end = -1
     for m in _ANCHOR.finditer(text):
-        pos = m.start()
+        pos, end = m.span()
         if pos < last_end:
             continue  # a later separator of a token already taken
-        start = pos
-        while start > 0 and start > pos - 40:
-            c = text[start - 1]
-            if not (c.isalnum() or c in _TOKEN_MARKS):
-                break
-            start -= 1
-        right = _TOKEN_RIGHT.match(text, pos + 1)
-        end = right.end() if right else pos + 1
         last_end = end
+        start = pos
+        floor = max(0, pos - 40)
+        while start > floor and (text[start - 1].isalnum() or text[start - 1] in _TOKEN_MARKS):
+            start -= 1
         token = text[start:end].strip("./-_")
-        if len(token) < 5 or token[0] in "CT" and _CJEU.fullmatch(token):
-            continue  # too short, or a CJEU number (its own rule)
-        if not any(c.isdigit() for c in token):
-            continue
-        register = _DE_REGISTER.search(text, max(0, start - 12), start)
-        if register:
-            token = register.group(0) + token
+        if len(token) < 5 or _DATE_OR_ACT.match(token):
+            continue  # too short, a date or an EU act
+        if token[0] in "CT" and _CJEU.fullmatch(token):
+            continue  # a CJEU number: its own rule
+        if start > 2 and text[start - 1] == " ":
+            register = _DE_REGISTER.search(text, max(0, start - 12), start)
+            if register:
+                token = register.group(0) + token
         key = national_key(token)
         if is_distinctive(key):
             yield key, token
