@@ -58,6 +58,12 @@ OutcomeOpt = Annotated[
     list[str] | None, typer.Option("--outcome", help="Only this outcome (repeatable).")
 ]
 TypeOpt = Annotated[list[str] | None, typer.Option("--type", help="Only this type (repeatable).")]
+NoWarningsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-warnings", help="Leave out cases with data-quality warnings (docs/record-schema.md)."
+    ),
+]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 JobsOpt = Annotated[
     int | None,
@@ -74,12 +80,12 @@ _FILTERS: tuple[str, ...] = (
     "kind",
     "authority",
 )
-_FILTERS += ("outcome", "type")
+_FILTERS += ("outcome", "type", "no_warnings")
 
 
 def _filters(args: dict[str, Any]) -> dict[str, Any]:
     """The store filters among a command's arguments (pass `locals()`), unset ones left out."""
-    out = {k: args[k] for k in _FILTERS if args.get(k) not in (None, [])}
+    out = {k: args[k] for k in _FILTERS if args.get(k) not in (None, [], False)}
     if "kind" in out:
         out["kind"] = out["kind"].value
     return out
@@ -142,6 +148,7 @@ def export_cmd(
     authority: AuthorityOpt = None,
     outcome: OutcomeOpt = None,
     type: TypeOpt = None,
+    no_warnings: NoWarningsOpt = False,
     citations: Annotated[
         bool,
         typer.Option(
@@ -182,13 +189,18 @@ def stats_cmd(
     authority: AuthorityOpt = None,
     outcome: OutcomeOpt = None,
     type: TypeOpt = None,
+    no_warnings: NoWarningsOpt = False,
 ) -> None:
-    """Count the stored cases per kind, jurisdiction and year (after any filters)."""
+    """Count the stored cases per kind, jurisdiction, year and data-quality warning (after any
+    filters)."""
     filters = _filters(locals())
     with open_store(ctx) as store:
         pages = store.page_counts()
         total = store.count_cases(**filters)
-        groups = {by: store.counts(by, **filters) for by in ("kind", "jurisdiction", "year")}
+        groups: dict[str, list[tuple[Any, int]]] = {
+            by: store.counts(by, **filters) for by in ("kind", "jurisdiction", "year")
+        }
+        groups["warning"] = list(store.warning_counts(**filters))
     # Years read best in order (unknown last); the others most frequent first.
     groups["year"].sort(key=lambda r: (r[0] is None, r[0] or 0))
     if as_json:
