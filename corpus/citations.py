@@ -282,3 +282,18 @@ def extract(case: CaseRecord, raw: str | bytes | None = None) -> list[Reference]
             if found and title != case.title:
                 add("link", title, text, found)
     return out
+
+
+def reference_key(typed: str) -> str | None:
+    """The key a typed reference stands for (the search's `cites:`): a CJEU number, an ECLI,
+    a page id (digits) or a national number; None when it can be none of them."""
+    text = typed.strip().strip('"')
+    if text.isdigit():
+        return str(int(text))
+    for key, written in cjeu_numbers(text.upper()):
+        if len(written) >= len(text) - 2:
+            return key
+    for key, _ in eclis(text.upper()):
+        return key
+    key = national_key(text)
+    return key if is_distinctive(key) else None

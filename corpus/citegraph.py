@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from gdprkb.corpus import citations
@@ -275,3 +276,53 @@ def edges(db: sqlite3.Connection) -> Iterable[dict[str, Any]]:
     names = ("citing", "cited", "text", "kind", "key", "section")
     for row in cur:
         yield dict(zip(names, row, strict=True))
+
+
+@dataclass
+class CitationFacts:
+    """What the search index keeps of a case's citations: the keys it cites (its references'
+    keys and the CJEU/ECLI keys of the pages they resolve to), those pages, its cited-by count."""
+
+    keys: set[str] = field(default_factory=set)
+    cited: set[int] = field(default_factory=set)
+    cited_by: int = 0
+
+    def terms(self) -> list[str]:
+        """The index terms of `cites:`: every key and every cited page id, sorted."""
+        return sorted(self.keys | {str(p) for p in self.cited})
+
+
+def facts(
+    db: sqlite3.Connection, page_ids: Iterable[int] | None = None
+) -> dict[int, CitationFacts]:
+    """page_id -> CitationFacts for the given cases (all cases that cite or are cited: None)."""
+    ids = None if page_ids is None else sorted({int(p) for p in page_ids})
+    if ids is not None and len(ids) > 500:  # beyond SQL parameter limits: read all, keep some
+        wanted = set(ids)
+        return {p: f for p, f in facts(db).items() if p in wanted}
+    where, params = "", []
+    if ids is not None:
+        where, params = f" AND citing IN ({', '.join('?' * len(ids))})", list(ids)
+    out: dict[int, CitationFacts] = {}
+    targets: dict[int, list[str]] = {}
+    rows = db.execute(
+        f"SELECT citing, key, cited FROM citations WHERE {IS_REFERENCE}{where}", params
+    ).fetchall()
+    cited_pages = {int(c) for _, _, c in rows if c is not None}
+    if cited_pages:
+        marks = ", ".join("?" * len(cited_pages))
+        for pid, key in db.execute(
+            "SELECT page_id, key FROM case_keys WHERE kind IN ('cjeu', 'ecli')"
+            f" AND page_id IN ({marks})",
+            sorted(cited_pages),
+        ):
+            targets.setdefault(int(pid), []).append(key)
+    for citing, key, cited in rows:
+        f = out.setdefault(int(citing), CitationFacts())
+        f.keys.add(key)
+        if cited is not None:
+            f.cited.add(int(cited))
+            f.keys.update(targets.get(int(cited), ()))
+    for pid, n in cited_by_counts(db, ids).items():
+        out.setdefault(pid, CitationFacts()).cited_by = n
+    return out
