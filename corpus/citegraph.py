@@ -218,13 +218,60 @@ def rebuild(db: sqlite3.Connection, cases: Iterable[tuple[CaseRecord, bytes | No
 
 
 def cites(db: sqlite3.Connection, page_id: int) -> list[dict[str, Any]]:
-    """The references a case makes: [{kind, key, text, section, cited}] in stored order."""
+    """The references a case makes, in page order: [{kind, key, text, section, cited,
+    cited_title}] (cited and its title None when the decision is not in the corpus)."""
     cur = db.execute(
-        "SELECT kind, key, text, section, cited FROM citations"
-        f" WHERE citing = ? AND {IS_REFERENCE} ORDER BY rowid",
+        "SELECT c.kind, c.key, c.text, c.section, c.cited, p.title FROM citations c"
+        " LEFT JOIN pages p ON p.page_id = c.cited"
+        f" WHERE c.citing = ? AND {IS_REFERENCE} ORDER BY c.rowid",
         (page_id,),
     )
-    return [dict(zip(("kind", "key", "text", "section", "cited"), r, strict=True)) for r in cur]
+    names = ("kind", "key", "text", "section", "cited", "cited_title")
+    return [dict(zip(names, r, strict=True)) for r in cur]
+
+
+def most_cited(
+    db: sqlite3.Connection, citing: Iterable[int], limit: int = 20
+) -> list[dict[str, Any]]:
+    """What the given cases cite most: [{cited, title, key, kind, count}] by distinct citing
+    cases, most first. Decisions in the corpus count by page (every way of citing them);
+    CJEU judgments and ECLIs the corpus lacks count by their key (cited and title None)."""
+    wanted = {int(p) for p in citing}
+    counts: dict[tuple[int | None, str | None], set[int]] = {}
+    kinds: dict[tuple[int | None, str | None], str] = {}
+    cur = db.execute(
+        "SELECT citing, cited, kind, key FROM citations"
+        " WHERE cited IS NOT NULL OR kind IN ('cjeu', 'ecli')"
+    )
+    for who, cited, kind, key in cur:
+        if who not in wanted:
+            continue
+        group = (int(cited), None) if cited is not None else (None, key)
+        counts.setdefault(group, set()).add(int(who))
+        kinds.setdefault(group, kind)
+    top = sorted(counts.items(), key=lambda kv: (-len(kv[1]), kv[0][1] or "", kv[0][0] or 0))
+    top = top[:limit]
+    ids = [g[0] for g, _ in top if g[0] is not None]
+    titles = (
+        dict(
+            db.execute(
+                f"SELECT page_id, title FROM pages WHERE page_id IN ({', '.join('?' * len(ids))})",
+                ids,
+            )
+        )
+        if ids
+        else {}
+    )
+    return [
+        {
+            "cited": pid,
+            "title": titles.get(pid) if pid is not None else None,
+            "key": key,
+            "kind": kinds[(pid, key)],
+            "count": len(who),
+        }
+        for (pid, key), who in top
+    ]
 
 
 def cited_by(db: sqlite3.Connection, page_id: int) -> list[dict[str, Any]]:
