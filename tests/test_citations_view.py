@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from apptest_pages import link_targets, run_app, texts
@@ -27,6 +28,11 @@ def _sql(home: Home, query: str, *params: object) -> list[tuple]:
         return db.execute(query, params).fetchall()
     finally:
         db.close()
+
+
+def _page(at: Any) -> str:
+    """The page's headings, markdown and captions, as a reader sees them."""
+    return "\n".join([h.value for h in at.subheader] + texts(at))
 
 
 def test_cited_by_lines() -> None:
@@ -69,13 +75,13 @@ def test_case_page_cited_by_and_cites(home: Home) -> None:
     citing = _sql(home, "SELECT DISTINCT citing FROM citations WHERE cited = 7449")
     assert len(citing) >= 5
     at = run_app(case="7449")
-    page = "\n".join(texts(at))
+    page = _page(at)
     assert f"Cited by {len(citing)} decisions" in page
     targets = link_targets(at)
     assert all(f"case={pid}" in targets for (pid,) in citing)
     at = run_app(case="8152")
     assert "case=7449" in link_targets(at)  # resolved: a link
-    page = "\n".join(texts(at))
+    page = _page(at)
     assert "C-687/21 · *not in the corpus*" in page  # unresolved: as written
 
 
@@ -86,10 +92,11 @@ def test_most_cited_in_the_charts_view(home: Home) -> None:
         " GROUP BY cited ORDER BY n DESC LIMIT 1",
     )
     at = run_app(show="charts")
-    page = "\n".join(texts(at))
+    page = _page(at)
     assert "Most cited by these results" in page
     assert f"case={top[0][0]}" in link_targets(at)
     assert f"**{top[0][1]} decisions** here" in page
     # A query narrows the set: the decisions citing Fashion ID list it among what they cite.
     at = run_app(show="charts", q="cites:C-40/17")
-    assert "case=2838" in link_targets(at)  # CJEU - C-40/17 - Fashion ID, cited by them
+    # CJEU - C-40/17 - Fashion ID, cited by them (the link keeps the search behind it)
+    assert "case=2838&q=cites%3AC-40%2F17" in link_targets(at)
