@@ -58,6 +58,7 @@ class FacetTable:
         self.page_id = self._column(leaves, "pid", np.int64, -1)
         self.date_n = self._column(leaves, "date_n", np.int64, 0)
         self.fine_eur = self._column(leaves, "fine_eur", np.float64, -1.0)
+        self.cited_n = self._column(leaves, "cited_n", np.int64, 0)
 
     def _column(
         self, leaves: list[tuple[IndexReader, int]], field: str, dtype: type, default: float
@@ -104,7 +105,8 @@ class FacetTable:
 
         Cases without a date or fine come last; ties go by page id, newest page first.
         """
-        key = self.date_n[matched] if sort == "date" else self.fine_eur[matched]
+        column = {"date": self.date_n, "fine": self.fine_eur, "cited": self.cited_n}[sort]
+        key = column[matched]
         known = key > 0
         # lexsort: last key is primary.
         order = np.lexsort((-self.page_id[matched], -key, ~known))

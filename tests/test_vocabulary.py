@@ -41,7 +41,7 @@ def test_sorts_are_one_list_for_api_app_and_cli() -> None:
     from gdprkb.cli.search import Sort
     from gdprkb.webapp.urlview import SORTS as APP_SORTS
 
-    assert list(SORTS) == ["relevance", "date", "fine"]
+    assert list(SORTS) == ["relevance", "date", "fine", "cited"]
     assert tuple(APP_SORTS) == tuple(SORTS)
     assert [s.value for s in Sort] == list(SORTS)
 
