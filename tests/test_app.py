@@ -356,3 +356,17 @@ def test_pages_of_results_and_the_page_in_the_url(home: Home, store: Store) -> N
     # A new query starts again at page 1.
     at.text_input(key="w_q").input("consent cookies").run()
     assert "page" not in at.query_params
+
+
+def test_a_typo_offers_the_suggestion_as_a_link_and_keeps_the_query(home: Home) -> None:
+    at = run_app(q="survelliance")
+    assert not at.exception
+    assert total_shown(at) == 0 and at.query_params["q"] == "survelliance"
+    offer = [e.value for e in at.markdown if e.value.startswith("Did you mean")]
+    assert offer and "**surveillance**" in offer[0]
+    assert any("q=surveillance" in t for t in link_targets(at))
+
+
+def test_a_leading_wildcard_warning_is_shown(home: Home) -> None:
+    at = run_app(q="*veillance")
+    assert any("Leading wildcards are not supported" in w.value for w in at.warning)

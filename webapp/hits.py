@@ -50,6 +50,7 @@ class SearchOutcome:
     hint: str | None = None
     warnings: list[str] = field(default_factory=list)
     query_used: str | None = None
+    did_you_mean: str | None = None  # the query with likely typos replaced, offered as a link
 
 
 def _range(lo: float | None, hi: float | None) -> str | None:
@@ -151,6 +152,7 @@ def search(home: Home, view: View, *, query: str, fixed: dict[str, list[str]]) -
         took_ms=res.took_ms,
         warnings=list(res.warnings),
         query_used=res.query_used,
+        did_you_mean=res.did_you_mean,
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from gdprkb.home import Home
-from gdprkb.webapp import cards, chart_view, citations_view, downloads, session
+from gdprkb.webapp import cards, chart_view, citations_view, downloads, links, session
 from gdprkb.webapp.hits import SearchOutcome
 from gdprkb.webapp.text import md_escape, plural
 from gdprkb.webapp.urlview import PAGE_SIZE, View
@@ -41,6 +41,11 @@ def render(
     """The header line (total, downloads, charts switch) and the current page of results."""
     for warning in outcome.warnings:
         st.warning(md_escape(warning), icon=":material/info:")
+    if outcome.did_you_mean:
+        better = view.with_(q=outcome.did_you_mean, page=1)
+        st.markdown(
+            "Did you mean " + links.md(f"**{md_escape(outcome.did_you_mean)}**", better) + "?"
+        )
     if outcome.error:
         st.error(outcome.error, icon=":material/error:")
         if outcome.hint:
