@@ -9,10 +9,9 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote, unquote, urljoin
 
-from lxml import html
 from lxml.html import HtmlElement
 
-from gdprkb.corpus.fields import clean, nullify
+from gdprkb.corpus.clean import clean, nullify
 from gdprkb.corpus.record import AppealRef, Source
 
 # Labels that make a table a decision infobox (DPA, court and CJEU variants).
@@ -285,8 +284,3 @@ def appeal_ref(cell: HtmlElement | None, wiki: str, *, has_status: bool) -> Appe
 
 def _links_out(seg: Segment) -> bool:
     return any(href and not is_cat for _, href, is_cat in seg.links)
-
-
-def element(fragment: str) -> html.HtmlElement:
-    """Parse a small HTML snippet (for tests and helpers)."""
-    return html.fragment_fromstring(fragment, create_parent="div")

@@ -13,7 +13,11 @@ from lxml import html
 from lxml.html import HtmlElement
 
 from gdprkb.corpus import infobox, sections
-from gdprkb.corpus.fields import clean, facet, gdpr_provisions, parse_date, parse_ecli, parse_fine
+from gdprkb.corpus.clean import clean, facet
+from gdprkb.corpus.dates import parse_date
+from gdprkb.corpus.ecli import parse_ecli
+from gdprkb.corpus.money import parse_fine
+from gdprkb.corpus.provisions import gdpr_provisions
 from gdprkb.corpus.rawpage import (
     DEFAULT_WIKI,
     PARSER_OUTPUT,
@@ -193,12 +197,6 @@ def _fill_sections(record: CaseRecord, root: HtmlElement, table: HtmlElement) ->
     sections.strip_debris(root)
     for name, value in sections.case_sections(list(root)).items():
         setattr(record, name, value)
-
-
-def _append(old: str | None, new: str | None) -> str | None:
-    if not new:
-        return old
-    return f"{old}\n\n{new}" if old else new
 
 
 def _article(root: HtmlElement, meta: PageMeta, number: int, url: str) -> ArticlePage:

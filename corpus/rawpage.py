@@ -18,22 +18,30 @@ from gdprkb.corpus.record import PageMeta, ParseError
 
 DEFAULT_WIKI = "https://gdprhub.eu"
 
-# Bot-challenge interstitials served instead of the page (Anubis proof-of-work, Cloudflare).
-_CHALLENGE_MARKERS = (
-    ("making sure you&#39;re not a bot", "Anubis"),
-    ("making sure you're not a bot", "Anubis"),
-    ("making sure you’re not a bot", "Anubis"),
-    ("anubis_challenge", "Anubis"),
-    ("within.website/x/cmd/anubis", "Anubis"),
-    ("/.within.website/", "Anubis"),
-    ("<title>just a moment...</title>", "Cloudflare"),
+# Bot-challenge interstitials served instead of a page or an API answer (Anubis proof-of-work,
+# Cloudflare, DDoS-Guard...): lower-case markers and who serves them, first match wins. The one
+# list for the parser and the scraper (scraper/mediawiki.py).
+CHALLENGE_MARKERS = (
+    ("not a bot", "Anubis"),  # "Making sure you're not a bot!"
+    ("anubis", "Anubis"),
+    (".within.website", "Anubis"),
+    ("just a moment...", "Cloudflare"),
+    ("attention required! | cloudflare", "Cloudflare"),
     ("cf-browser-verification", "Cloudflare"),
     ("challenge-platform", "Cloudflare"),
     ("cf_chl_opt", "Cloudflare"),
     ("ddos-guard", "DDoS-Guard"),
-    ("<title>attention required! | cloudflare</title>", "Cloudflare"),
-    ("checking your browser before accessing", "browser check"),
+    ("proof-of-work", "proof-of-work"),
+    ("checking your browser", "browser check"),
+    ("captcha", "CAPTCHA"),
 )
+
+
+def challenge_name(text: str) -> str | None:
+    """Who serves the bot challenge `text` is ("Anubis", "Cloudflare"...), None for no challenge."""
+    low = text[:20000].lower()
+    return next((who for marker, who in CHALLENGE_MARKERS if marker in low), None)
+
 
 PARSER_OUTPUT = "mw-parser-output"
 
@@ -97,10 +105,9 @@ def check_challenge(data: str) -> None:
     # (slow, lower-casing) scan off the ingest's hot path.
     if data.find(PARSER_OUTPUT, 0, 400000) >= 0:
         return
-    low = data[:20000].lower()
-    for marker, who in _CHALLENGE_MARKERS:
-        if marker in low:
-            raise ParseError(f"bot-challenge interstitial ({who}), not the page")
+    who = challenge_name(data)
+    if who is not None:
+        raise ParseError(f"bot-challenge interstitial ({who}), not the page")
 
 
 def _rlconf_value(data: str, key: str) -> object:

@@ -72,6 +72,12 @@ class Appeal:
         )
 
 
+def record_year(date_decided: str | None, date_published: str | None) -> int | None:
+    """A case's year: the year decided, else the year published (ISO dates), else None."""
+    d = date_decided or date_published
+    return int(d[:4]) if d else None
+
+
 @dataclass
 class CaseRecord:
     """One decision of a DPA or a court, as GDPRhub presents it."""
@@ -114,8 +120,7 @@ class CaseRecord:
     @property
     def year(self) -> int | None:
         """Year decided, else year published."""
-        d = self.date_decided or self.date_published
-        return int(d[:4]) if d else None
+        return record_year(self.date_decided, self.date_published)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of the contract (what JSONL export writes)."""

@@ -16,8 +16,9 @@ from whoosh import query as wq
 from whoosh.reading import IndexReader
 from whoosh.support.charset import accent_map
 
+from gdprkb.corpus.money import EUR_RATES
 from gdprkb.index import querylang as ql
-from gdprkb.index.schema import EUR_RATES, TEXT_FIELDS
+from gdprkb.index.schema import TEXT_FIELDS
 
 MAX_EXPANSIONS = 200
 SUMMARY = ("lead", "facts", "dispute", "holding")

@@ -22,6 +22,8 @@ from whoosh.columns import CompressedBytesColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
+from gdprkb.corpus.money import fine_in_eur
+from gdprkb.corpus.provisions import provision_ancestors, provision_key
 from gdprkb.corpus.record import CaseRecord
 
 # Bump when fields or analysis change: `gdprkb index` then rebuilds from scratch.
@@ -70,28 +72,6 @@ FACETS: dict[str, str] = {
 MULTI_VALUED = frozenset({"article", "provision", "language"})
 # How much of a machine translation is kept for snippets (some run to 750,000 characters).
 SNIPPET_SOURCE_CHARS = 40_000
-
-# Approximate euro value of one unit, so `fine:>10000` and sorting by fine compare amounts
-# across currencies; the hit keeps the amount and currency as decided.
-EUR_RATES: dict[str, float] = {
-    "EUR": 1.0,
-    "GBP": 1.17,
-    "CHF": 1.05,
-    "USD": 0.92,
-    "NOK": 0.087,
-    "SEK": 0.088,
-    "DKK": 0.134,
-    "ISK": 0.0066,
-    "PLN": 0.23,
-    "CZK": 0.040,
-    "HUF": 0.0025,
-    "RON": 0.20,
-    "BGN": 0.51,
-    "HRK": 0.133,
-    "LIRA": 0.028,
-    "TRY": 0.028,
-}
-
 
 WORDS = r"\w+"
 
@@ -149,23 +129,9 @@ def date_number(iso: str | None) -> int:
     return int(iso.replace("-", ""))
 
 
-def fine_in_eur(amount: float | None, currency: str | None) -> float | None:
-    """The fine's approximate euro value; None without amount or with an unknown currency."""
-    if amount is None:
-        return None
-    rate = EUR_RATES.get((currency or "EUR").upper())
-    return None if rate is None else amount * rate
-
-
 def has_fine(case: CaseRecord) -> bool:
     """A fine was imposed: an amount above zero."""
     return bool(case.fine_amount and case.fine_amount > 0)
-
-
-def provision_ancestors(provision: str) -> list[str]:
-    """["5(1)(f)", "5(1)", "5"] for "5(1)(f)": so `article:5(1)` finds 5(1)(f) as well."""
-    parts = re.findall(r"^\d+|\([^)]*\)", provision)
-    return ["".join(parts[:i]) for i in range(len(parts), 0, -1)] if parts else [provision]
 
 
 def facet_values(case: CaseRecord) -> dict[str, list[str]]:
@@ -178,18 +144,14 @@ def facet_values(case: CaseRecord) -> dict[str, list[str]]:
         "kind": one(case.kind),
         "authority": one(case.authority),
         "jurisdiction": one(case.jurisdiction),
-        "article": sorted({str(a) for a in case.gdpr_articles}, key=_natural),
-        "provision": sorted(set(case.gdpr_provisions), key=_natural),
+        "article": sorted({str(a) for a in case.gdpr_articles}, key=provision_key),
+        "provision": sorted(set(case.gdpr_provisions), key=provision_key),
         "type": one(case.type),
         "outcome": one(case.outcome),
         "year": one(case.year),
         "language": sorted({lang for lang in case.original_languages if lang}),
         "has_fine": ["yes" if has_fine(case) else "no"],
     }
-
-
-def _natural(value: str) -> list[object]:
-    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", value)]
 
 
 def display_fields(case: CaseRecord) -> dict[str, object]:

@@ -20,24 +20,11 @@ from typing import Any
 import httpx
 import tenacity
 
+from gdprkb.corpus.rawpage import challenge_name
 from gdprkb.scraper.polite import Impolite, Politeness, Stopped
 
 BATCH = 50  # titles per prop=info request: MediaWiki's limit for clients without apihighlimits
 
-# Markers of a bot-challenge interstitial (Anubis proof-of-work, Cloudflare, DDoS-Guard)
-# served with status 200 where JSON was expected.
-_CHALLENGES = (
-    ("not a bot", "Anubis"),
-    ("anubis", "Anubis"),
-    (".within.website", "Anubis"),
-    ("just a moment...", "Cloudflare"),
-    ("challenge-platform", "Cloudflare"),
-    ("cf_chl_opt", "Cloudflare"),
-    ("ddos-guard", "DDoS-Guard"),
-    ("proof-of-work", "proof-of-work"),
-    ("checking your browser", "browser check"),
-    ("captcha", "CAPTCHA"),
-)
 # API error codes that mean "try again later" rather than "this request is wrong".
 _TRANSIENT_CODES = {"maxlag", "ratelimited", "readonly", "internal_api_error_DBQueryError"}
 
@@ -318,13 +305,12 @@ class MediaWikiClient:
 
 def _check_challenge(body: str) -> None:
     """Raise Challenge if an answer is a bot-challenge interstitial."""
-    low = body[:20000].lower()
-    for marker, who in _CHALLENGES:
-        if marker in low:
-            raise Challenge(
-                f"the wiki answered with a bot-challenge page ({who}) instead of JSON;"
-                " gdprkb does not solve challenges"
-            )
+    who = challenge_name(body)
+    if who is not None:
+        raise Challenge(
+            f"the wiki answered with a bot-challenge page ({who}) instead of JSON;"
+            " gdprkb does not solve challenges"
+        )
 
 
 def _in_order(pages: list[PageInfo]) -> list[PageInfo]:

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from lxml import html
 
-from gdprkb.corpus.infobox import appeal_ref, element, find_infobox, languages, sources, values
+from gdprkb.corpus.infobox import appeal_ref, find_infobox, languages, sources, values
 from gdprkb.corpus.record import AppealRef
 
 WIKI = "https://gdprhub.eu"
 CAT = '<a href="/index.php?title=Category:{0}" title="Category:{0}">{0}</a>'
+
+
+def element(fragment: str) -> html.HtmlElement:
+    """A small HTML snippet parsed inside a <div>."""
+    return html.fragment_fromstring(fragment, create_parent="div")
 
 
 def cell(inner: str):

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from gdprkb.corpus.fields import gdpr_provisions
 from gdprkb.corpus.parse import content_html, page_url, parse_page, read_meta
+from gdprkb.corpus.provisions import gdpr_provisions
 from gdprkb.corpus.record import ArticlePage, CaseRecord, NotADecision, PageMeta, ParseError
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from gdprkb.corpus.money import EUR_RATES
 from gdprkb.corpus.record import CaseRecord
 from gdprkb.corpus.store import Store
 from gdprkb.home import Home
 from gdprkb.index.query import IndexNotFound, SearchIndex, SearchResult
-from gdprkb.index.schema import EUR_RATES, SNIPPET_FIELDS
+from gdprkb.index.schema import SNIPPET_FIELDS
 
 
 @pytest.fixture(scope="module")

@@ -17,11 +17,11 @@ from typing import Any
 import streamlit as st
 
 from gdprkb.corpus import export
+from gdprkb.corpus.appeals import CaseIds
 from gdprkb.corpus.record import ArticlePage, CaseRecord
 from gdprkb.corpus.store import Store
 from gdprkb.home import Home
 from gdprkb.index.query import IndexNotFound, SearchIndex
-from gdprkb.webapp.appeals import CaseIds
 from gdprkb.webapp.state import PAGE_SIZE, View
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from gdprkb.corpus import appeals
 from gdprkb.corpus.record import CaseRecord
 from gdprkb.home import Home
-from gdprkb.webapp import appeals, backend, nav, translation_controls
+from gdprkb.webapp import backend, nav, translation_controls
 from gdprkb.webapp.text import fine_label, md_escape, md_link, paragraphs, safe_url
 
 LICENCE_URL = "https://creativecommons.org/licenses/by-nc-sa/4.0/"

@@ -1,9 +1,9 @@
-"""Appeal chains linked to the stored cases they name (webapp/appeals.py)."""
+"""Appeal chains linked to the stored cases they name (corpus/appeals.py)."""
 
 from __future__ import annotations
 
+from gdprkb.corpus.appeals import CaseIds, chain, norm_id
 from gdprkb.corpus.record import Appeal, AppealRef, CaseRecord
-from gdprkb.webapp.appeals import CaseIds, chain, norm_id
 
 
 def _case(page_id: int, title: str, **kw: object) -> CaseRecord:

@@ -1,0 +1,121 @@
+"""Cleaning one scraped value: whitespace, invisible marks, nulls, placeholders, facet casing.
+
+Pure string functions; the HTML side (cells, links, <br> splitting) lives in corpus/infobox.py.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Values GDPRhub editors use for "nothing here"; compared after casefold and stripping.
+NULL_VALUES = frozenset({"", "n/a", "n.a.", "na", "none", "unknown", "-", "–", "—", "/", "?"})
+
+# Template placeholders: a parameter left unfilled renders as "{{{Name}}}", "[[:Category:|]]".
+_PARAM = re.compile(r"\{\{\{[^{}]*\}\}\}")
+_WIKILINK = re.compile(r"\[\[[^\[\]]*\]\]")
+_WORD = re.compile(r"\w")
+
+# GDPRhub's section boilerplate, e.g. "Add you comment here!", "Share your comments here!",
+# "Share blogs or news articles here!", "Feel free to add your comment here", "Share your views
+# here!", "You can share your comment here!".
+_PLACEHOLDER = re.compile(
+    r"^\W*(?:(?:please|feel\s+free\s+to|you\s+(?:can|may)|kindly)\s+)*"
+    r"(?:add|share|insert|write|put|enter|type|post)\s+"
+    r"(?:(?:you|your|the|a|an|any|some|further|additional|more)\s+)*"
+    r"(?:comments?|blogs?|news|articles?|facts?|summary|holding|dispute|text|thoughts?|views?|"
+    r"opinions?|notes?|analysis|resources?|links?)\b[^.!?]{0,40}?\s+here\W*$",
+    re.IGNORECASE,
+)
+# Unfinished-work markers: "TBD", "To be added", "to be completed", "Machine translation to be
+# added.", and punctuation-only leftovers such as ",".
+_TODO = re.compile(
+    r"^\W*(?:(?:machine\s+)?(?:translation|summary|text)\s+)?(?:tbd|tba|todo|"
+    r"to\s+be\s+(?:added|completed|done|provided|translated|updated|written|inserted)|"
+    r"coming\s+soon|work\s+in\s+progress)?\W*$",
+    re.IGNORECASE,
+)
+
+# Invisible marks editors paste in: LRM/RLM, zero-width space/joiners, BOM, soft hyphen.
+INVISIBLE_CHARS = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"
+_INVISIBLE = re.compile(f"[{INVISIBLE_CHARS}]")
+
+
+def strip_invisible(text: str) -> str:
+    """Drop invisible marks (str.isascii() is O(1) and answers for most values)."""
+    if text.isascii():
+        return text
+    if len(text) < 2000:
+        return _INVISIBLE.sub("", text)
+    # On long texts eight substring scans beat one regex scan.
+    if any(ch in text for ch in INVISIBLE_CHARS):
+        return _INVISIBLE.sub("", text)
+    return text
+
+
+def clean(text: str | None) -> str:
+    """Collapse whitespace (incl. NBSP) and drop invisible marks."""
+    if not text:
+        return ""
+    # str.split() knows Unicode whitespace and is several times faster than a regex here.
+    return " ".join(strip_invisible(text).split())
+
+
+def is_placeholder(text: str) -> bool:
+    """True for GDPRhub's 'Add your comment here!' style boilerplate or template debris."""
+    return is_clean_placeholder(clean(text))
+
+
+def is_clean_placeholder(t: str) -> bool:
+    """is_placeholder for text already through clean()."""
+    if ("{{{" in t or "[[" in t) and not _WORD.search(_WIKILINK.sub("", _PARAM.sub("", t))):
+        return True  # nothing but unfilled parameters and empty links
+    # Every placeholder is a short line; long paragraphs skip the regexes.
+    return len(t) < 120 and bool(_PLACEHOLDER.match(t) or _TODO.match(t))
+
+
+# Wiki links an editor's typo left unrendered: "[[:Category:LAG Düsseldorf [Germany]|LAG
+# Düsseldorf [Germany]]]" -> its label; "[[ ZSPU.421.3.2019]]" -> "ZSPU.421.3.2019".
+_CATEGORY_TAG = re.compile(r"\[\[Category:[^\]]*\]\]", re.IGNORECASE)
+_RAW_WIKILINK = re.compile(r"\[\[:?(?:(?:(?!\]\]|\[\[)[^|{}])*\|)?((?:(?!\[\[)[^{}|])*?)\]\](?!\])")
+
+
+def unwiki(text: str) -> str:
+    """The label of an unrendered [[target|label]] wiki link (text without one is unchanged)."""
+    if "[[" not in text:
+        return text
+    # "[[Category:X]]" (no leading colon) files the page in a category and renders nothing.
+    text = _RAW_WIKILINK.sub(lambda m: m.group(1), _CATEGORY_TAG.sub("", text))
+    # "[[<bare link>] ZSPU.421.3.2019]": a mistyped external link around a value.
+    return text.strip().strip("[] ") if text.lstrip().startswith("[[") else text
+
+
+def nullify(text: str | None) -> str | None:
+    """The cleaned value, or None for empty / n/a / None / Unknown / placeholders."""
+    t = clean(unwiki(text)) if text else ""
+    # In an infobox value any unfilled "{{{Parameter}}}" means the template was left unfilled.
+    if t.casefold() in NULL_VALUES or "{{{" in t or is_clean_placeholder(t):
+        return None
+    return t
+
+
+# Facet words kept lower case inside a Title Cased value ("Violation found" -> "Violation Found").
+_SMALL_WORDS = frozenset(
+    {"a", "an", "and", "as", "at", "by", "for", "in", "of", "on", "or", "the", "to"}
+)
+
+
+def facet(text: str | None) -> str | None:
+    """Normalise a facet value (type, outcome): nulls out, Title Case so case variants merge."""
+    t = nullify(text)
+    if t is None:
+        return None
+    words = t.rstrip(".").split(" ")
+    out = []
+    for i, w in enumerate(words):
+        if i and w.casefold() in _SMALL_WORDS:
+            out.append(w.casefold())
+        elif w[:1].islower():
+            out.append(w[:1].upper() + w[1:])
+        else:
+            out.append(w)
+    return " ".join(out)
