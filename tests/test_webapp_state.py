@@ -66,3 +66,14 @@ def test_page_count() -> None:
     assert page_count(0) == 1
     assert page_count(20) == 1
     assert page_count(21) == 2
+
+
+def test_the_query_language_is_part_of_the_url() -> None:
+    view = View(q="kamera", lang="da")
+    assert to_params(view) == {"q": "kamera", "lang": "da"}
+    assert parse_view(to_params(view)) == view
+    assert "lang" not in to_params(View(q="kamera"))  # as typed: the default, left out
+    assert parse_view({"lang": "auto"}).lang == "auto"
+    for bad in ("EN", "en", "<script>", "x" * 5000, "d a", ""):
+        assert parse_view({"lang": bad}).lang == "", bad
+    assert parse_view({"lang": " DE "}).lang == "de"

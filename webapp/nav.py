@@ -12,7 +12,18 @@ import streamlit as st
 from gdprkb.webapp.state import FACETS, View, parse_view, to_params, url_key
 
 _VIEW = "view"
-_URL_KEYS = ("q", "sort", "page", "case", "article", "year_from", "year_to", "fine_min", "fine_max")
+_URL_KEYS = (
+    "q",
+    "sort",
+    "page",
+    "case",
+    "article",
+    "year_from",
+    "year_to",
+    "fine_min",
+    "fine_max",
+    "lang",
+)
 
 
 def current() -> View:

@@ -89,6 +89,7 @@ def render_query_box(view: View) -> None:
     )
     with cols[1].popover("Help", icon=":material/help:", width="stretch"):
         st.markdown(QUERY_HELP)
+        st.markdown(translation_controls.help_markdown(backend.resolve_home()))
 
 
 def search_query(view: View) -> str:
@@ -102,7 +103,7 @@ def render(home: Home, view: View, fixed: dict[str, list[str]] | None = None) ->
     _seed(view, fixed)
     render_query_box(view)
     view = _from_widgets(view)
-    query = translation_controls.query_line(home, search_query(view))
+    view, query = translation_controls.query_line(home, view, search_query(view), fixed)
     outcome = backend.search(home, view, query=query, fixed=fixed)
     # A page beyond the last (an old link, a narrower filter) shows the last page instead.
     pages = page_count(outcome.total)

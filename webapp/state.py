@@ -6,6 +6,7 @@ Pure functions: the URL is parsed into a `View` and a `View` is written back as 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
@@ -47,6 +48,7 @@ class View:
     page: int = 1
     case: int | None = None
     article: int | None = None
+    lang: str = ""  # the query's language: "" as typed, "auto" (detect) or a language code
 
     def with_(self, **changes: object) -> View:
         """A copy with some fields changed."""
@@ -91,6 +93,11 @@ def _float(text: str | None) -> float | None:
     return value if value is not None and value == value and abs(value) != float("inf") else None
 
 
+def _lang(text: str | None) -> str:
+    code = (text or "").strip().lower()
+    return code if re.fullmatch(r"auto|[a-z]{2,3}", code) and code != "en" else ""
+
+
 def parse_view(params: Mapping[str, str | list[str]]) -> View:
     """The view a URL asks for; malformed values are dropped, never raised."""
     filters = {
@@ -111,6 +118,7 @@ def parse_view(params: Mapping[str, str | list[str]]) -> View:
         page=page if page and page > 0 else 1,
         case=_int(_first(params, "case")),
         article=_int(_first(params, "article")),
+        lang=_lang(_first(params, "lang")),
     )
 
 
@@ -142,6 +150,8 @@ def to_params(view: View) -> dict[str, str | list[str]]:
         out["sort"] = view.sort
     if view.page != 1:
         out["page"] = str(view.page)
+    if view.lang:
+        out["lang"] = view.lang
     return out
 
 
