@@ -238,7 +238,9 @@ class _Run:
             self.fail(item.name, parsed.error or "unknown parse error")
             return
         # Store errors (disk full, locked database) are not the page's fault: they propagate.
-        outcome = self.store.put(parsed.page, raw, meta, compressed=parsed.compressed)
+        outcome = self.store.put(
+            parsed.page, raw, meta, compressed=parsed.compressed, refs=parsed.refs
+        )
         self.clear(item.name)
         _tally(self.result, parsed.page, outcome)
 
@@ -325,7 +327,7 @@ def reparse(
                 reason = parsed.error or "unknown parse error"
                 run.fail(key, reason, title=meta.title, page_id=meta.page_id)
             else:
-                outcome = store.put(parsed.page, raw, meta, recheck=True)
+                outcome = store.put(parsed.page, raw, meta, recheck=True, refs=parsed.refs)
                 run.clear(key)
                 _tally(run.result, parsed.page, outcome)
             bar.update()

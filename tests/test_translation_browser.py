@@ -5,28 +5,23 @@ typed. `gdprkb serve` runs on 127.0.0.1 over a copy of the sample home with the 
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import signal
-import subprocess
-import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from chromium import chromium, served_app
 from playwright.sync_api import Page, expect, sync_playwright
-from test_browser import CHROMIUM, CHROMIUM_ARGS, free_port, wait_healthy
 
 from gdprkb.home import Home
-from gdprkb.index.query import SearchIndex
+from gdprkb.index.search import SearchIndex
 from gdprkb.translation.models import install_package
 from gdprkb.translation.query import either_query
 
 QUERY = "Datatilsynet kamera"
-expect.set_options(timeout=60_000)  # a shared 2-core machine: waits, not sleeps
 SEARCHED_FOR = "Searched for your words or their translation from Danish:"
+expect.set_options(timeout=60_000)  # a shared 2-core machine: waits, not sleeps
 
 
 @pytest.fixture(scope="module")
@@ -41,27 +36,11 @@ def home(sample_home: Path, tiny_argos_models: dict[str, Path], tmp_path_factory
 
 @pytest.fixture(scope="module")
 def served(home: Home, tmp_path_factory) -> Iterator[str]:
-    """`gdprkb serve` on a free port, with no argostranslate package folder but the home's."""
-    port = free_port()
-    env = {"ARGOS_PACKAGES_DIR": str(tmp_path_factory.mktemp("no_argos"))}
-    proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gdprkb"), "--home", str(home.root), "serve"]
-        + ["--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env={**os.environ, **env},
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, proc)
-        yield url
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    """`gdprkb serve` on a free port, seeing only the home's models."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ARGOS_PACKAGES_DIR", str(tmp_path_factory.mktemp("no_argos")))
+        with served_app(home.root) as url:
+            yield url
 
 
 def shown_total(page: Page) -> int:
@@ -92,48 +71,42 @@ def test_a_name_query_never_loses_decisions_to_translation(served: str, home: Ho
     def union(english: str) -> int:
         return index.search(either_query(typed.query_used, english)).total
 
-    with sync_playwright() as pw, tempfile.TemporaryDirectory() as profile:
-        browser = pw.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        try:
-            page = browser.new_page()
-            page.set_default_timeout(60_000)
-            page.goto(f"{served}/?q={QUERY.replace(' ', '+')}")
-            # The default: the words as typed, nothing translated.
-            assert shown_total(page) == typed.total
-            expect(page.locator(".st-key-w_qlang input")).to_have_value("As typed")
-            expect(page.get_by_text(SEARCHED_FOR)).to_have_count(0)
+    with sync_playwright() as pw, chromium(pw) as browser:
+        page = browser.new_page()
+        page.set_default_timeout(60_000)
+        page.goto(f"{served}/?q={QUERY.replace(' ', '+')}")
+        # The default: the words as typed, nothing translated.
+        assert shown_total(page) == typed.total
+        expect(page.locator(".st-key-w_qlang input")).to_have_value("As typed")
+        expect(page.get_by_text(SEARCHED_FOR)).to_have_count(0)
 
-            # Danish chosen: the authority's name is kept, typed OR translated is searched.
-            choose_language(page, "Danish")
-            line = page.get_by_text(SEARCHED_FOR).first
-            line.wait_for()
-            page.wait_for_url("**lang=da*")
-            settled(page)
-            english = line.locator("strong").inner_text()
-            assert english.split()[0] == "Datatilsynet", english
-            assert shown_total(page) == union(english) >= typed.total
+        # Danish chosen: the authority's name is kept, typed OR translated is searched.
+        choose_language(page, "Danish")
+        line = page.get_by_text(SEARCHED_FOR).first
+        line.wait_for()
+        page.wait_for_url("**lang=da*")
+        settled(page)
+        english = line.locator("strong").inner_text()
+        assert english.split()[0] == "Datatilsynet", english
+        assert shown_total(page) == union(english) >= typed.total
 
-            # The language is part of the link: a reload (or a shared URL) keeps it.
-            page.reload()
-            page.get_by_text(SEARCHED_FOR).first.wait_for()
-            expect(page.locator(".st-key-w_qlang input")).to_have_value("Danish")
-            assert shown_total(page) == union(english)
+        # The language is part of the link: a reload (or a shared URL) keeps it.
+        page.reload()
+        page.get_by_text(SEARCHED_FOR).first.wait_for()
+        expect(page.locator(".st-key-w_qlang input")).to_have_value("Danish")
+        assert shown_total(page) == union(english)
 
-            # Detection: whatever it decides, never fewer decisions than the typed words.
-            choose_language(page, "Detect language")
-            page.wait_for_url("**lang=auto*")
-            settled(page)
-            assert shown_total(page) >= typed.total
+        # Detection: whatever it decides, never fewer decisions than the typed words.
+        choose_language(page, "Detect language")
+        page.wait_for_url("**lang=auto*")
+        settled(page)
+        assert shown_total(page) >= typed.total
 
-            # One click back to the words as typed, and the URL forgets the language.
-            choose_language(page, "Danish")
-            page.get_by_text(SEARCHED_FOR).first.wait_for()
-            page.get_by_role("button", name="Only the words as typed").click()
-            expect(page.get_by_text(SEARCHED_FOR)).to_have_count(0)
-            settled(page)
-            assert "lang=" not in page.url
-            assert shown_total(page) == typed.total
-        finally:
-            browser.close()
+        # One click back to the words as typed, and the URL forgets the language.
+        choose_language(page, "Danish")
+        page.get_by_text(SEARCHED_FOR).first.wait_for()
+        page.get_by_role("button", name="Only the words as typed").click()
+        expect(page.get_by_text(SEARCHED_FOR)).to_have_count(0)
+        settled(page)
+        assert "lang=" not in page.url
+        assert shown_total(page) == typed.total

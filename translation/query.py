@@ -202,7 +202,7 @@ class QueryTranslation:
 
     original: str
     query: str
-    source_lang: str
+    source_lang: str | None
     translated: bool
     detected: bool = False
     model_id: str | None = None
@@ -257,14 +257,18 @@ def translate_query(
     lang: str = "auto",
     *,
     names: frozenset[tuple[str, ...]] = frozenset(),
+    original: bool = False,
 ) -> QueryTranslation:
     """The English form of query. lang: 'auto' (detect), 'en' (keep), or a language code.
 
     Names are never translated: `names` (from `known_names`, e.g. the index's authorities and
     countries) and words whose capitals mark them as names (`looks_like_name`). An explicit
     language without an installed pair raises MissingPair; 'auto' detects only among the
-    installed pairs' languages, so it never does.
+    installed pairs' languages, so it never does. `original` keeps the query as typed (and
+    says so).
     """
+    if original:
+        return QueryTranslation(query, query, None, False, note="searched as typed (--original)")
     lang = (lang or "auto").lower()
     if lang == "en" or not query.strip():
         return QueryTranslation(query, query, "en", False)

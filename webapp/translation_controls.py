@@ -26,12 +26,11 @@ from gdprkb.translation.engine import Engine, TranslationError, stack_installed
 from gdprkb.translation.models import MissingPair, installed_pairs, language_name
 from gdprkb.translation.query import either_query, known_names, translate_query
 from gdprkb.translation.reading import case_sections, translate_case, translate_sections
-from gdprkb.webapp import backend
-from gdprkb.webapp.state import View
+from gdprkb.webapp import hits, resources, session
 from gdprkb.webapp.text import md_escape, paragraphs
+from gdprkb.webapp.urlview import View
 
 LANG_KEY = "w_qlang"
-_SHOWN_LANG = "_tr_shown_lang"  # the language the selector last showed for the session's view
 SUMMARY_KEY = "w_summary_lang"
 HEADINGS = {"lead": "Summary", "facts": "Facts", "dispute": "Dispute", "holding": "Holding"}
 AS_TYPED = ""
@@ -75,19 +74,25 @@ def reader_languages(home: Home) -> list[str]:
 
 
 def _names(home: Home) -> frozenset[tuple[str, ...]]:
-    """The index's authority and country names (from a browse search's facet counts)."""
-    outcome = backend.search(home, View(), query="", fixed={})
-    return known_names(v for f in NAME_FACETS for v, _ in outcome.facets.get(f, []))
+    """The index's authority and country names; none when the index cannot be opened."""
+    try:
+        index = resources.index(home)
+    except resources.SearchUnavailable:
+        return frozenset()
+    return known_names(v for f in NAME_FACETS for v in index.facet_values(f))
 
 
 def _set_as_typed() -> None:
+    # The view changes too, not only the selector: a run still under way when the button was
+    # clicked would otherwise seed the selector again from the old view.
     st.session_state[LANG_KEY] = AS_TYPED
+    session.go(session.current().with_(lang=AS_TYPED, page=1))
 
 
 def _as_searched(home: Home, view: View, query: str, fixed: dict[str, list[str]]) -> str:
     """The typed query as the index runs it: with "any of the words" when no case holds all of
     them, so that OR-ing the translation to it can only add decisions."""
-    outcome = backend.search(home, view.with_(page=1), query=query, fixed=fixed)
+    outcome = hits.search(home, view.with_(page=1), query=query, fixed=fixed)
     return outcome.query_used if outcome.query_used and not outcome.error else query
 
 
@@ -106,8 +111,9 @@ def query_line(
         )
     if not langs:
         return view.with_(lang=AS_TYPED), query
-    # The view changed from outside (a link, Back): the selector follows it.
-    if ss.get(_SHOWN_LANG) != lang or LANG_KEY not in ss:
+    # The search page seeds the selector from the view (a link, Back); a value that cannot be
+    # used (a language whose model is gone) falls back to the words as typed.
+    if ss.get(LANG_KEY) not in langs:
         ss[LANG_KEY] = lang
     row = st.container(horizontal=True, vertical_alignment="center", gap="small")
     row.selectbox(
@@ -122,9 +128,8 @@ def query_line(
         "references are kept as typed.",
     )
     chosen = ss[LANG_KEY]
-    ss[_SHOWN_LANG] = chosen
     # Another language is another search: it starts again at page 1.
-    view = view.with_(lang=chosen, page=view.page if chosen == lang else 1)
+    view = view.with_(lang=chosen, page=view.page if chosen == view.lang else 1)
     if not query.strip() or chosen == AS_TYPED:
         return view, query
     try:
