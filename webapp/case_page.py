@@ -1,4 +1,4 @@
-"""The case page (`?case=<page_id>`): infobox, summary, appeal chain, similar decisions, sources.
+"""The case page (`?case=<page_id>`): infobox, summary, appeals, citations, similar, sources.
 
 Hook points for translation (issue 6): `render_summary` draws the English summary sections and
 `render_machine_translation` the collapsed full-text translation; a "Translate summary" control
@@ -12,7 +12,7 @@ import streamlit as st
 from gdprkb.corpus import appeals, present
 from gdprkb.corpus.record import CaseRecord
 from gdprkb.home import Home
-from gdprkb.webapp import hits, links, resources, translation_controls
+from gdprkb.webapp import citations_view, hits, links, resources, translation_controls
 from gdprkb.webapp.text import md_escape, md_link, nowrap, paragraphs, safe_url
 from gdprkb.webapp.urlview import View
 
@@ -54,6 +54,7 @@ def render(home: Home, view: View) -> None:
         render_summary(home, case)
         render_machine_translation(home, case)
         render_appeals(home, case, view)
+        citations_view.render_case(home, case, view)
         render_similar(home, case, view)
     render_sources(case)
 

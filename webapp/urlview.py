@@ -121,6 +121,11 @@ def _float(text: str | None) -> float | None:
     return value if value is not None and value == value and abs(value) != float("inf") else None
 
 
+def _amount(text: str | None) -> float | None:
+    value = _float(text)
+    return value if value is not None and value >= 0 else None
+
+
 def _lang(text: str | None) -> str:
     code = (text or "").strip().lower()
     return code if re.fullmatch(r"auto|[a-z]{2,3}", code) and code != "en" else ""
@@ -140,8 +145,8 @@ def parse_view(params: Mapping[str, str | list[str]]) -> View:
         filters=filters,
         year_from=_year(_first(params, "year_from")),
         year_to=_year(_first(params, "year_to")),
-        fine_min=_float(_first(params, "fine_min")),
-        fine_max=_float(_first(params, "fine_max")),
+        fine_min=_amount(_first(params, "fine_min")),
+        fine_max=_amount(_first(params, "fine_max")),
         sort=sort if sort in SORTS else "relevance",
         page=page if page and page > 0 else 1,
         case=_int(_first(params, "case")),
