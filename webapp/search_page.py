@@ -16,7 +16,15 @@ import streamlit as st
 from gdprkb.home import Home
 from gdprkb.index.vocabulary import SORTS as SORT_LABELS
 from gdprkb.index.vocabulary import help_table
-from gdprkb.webapp import hits, links, resources, results, session, translation_controls
+from gdprkb.webapp import (
+    alerts_page,
+    hits,
+    links,
+    resources,
+    results,
+    session,
+    translation_controls,
+)
 from gdprkb.webapp.urlview import (
     FACETS,
     PAGE_SIZE,
@@ -114,6 +122,7 @@ def render(home: Home, view: View, fixed: dict[str, list[str]] | None = None) ->
     render_query_box(home, view)
     view = _from_widgets(view)
     view, query = translation_controls.query_line(home, view, search_query(view), fixed)
+    alerts_page.save_control(home, view, query, fixed)
     outcome = hits.search(home, view, query=query, fixed=fixed)
     # A page beyond the last (an old link, a narrower filter) shows the last page instead.
     pages = page_count(outcome.total)
