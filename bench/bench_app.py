@@ -7,7 +7,7 @@ tests/test_browser.py does. For each query it times, in this one process:
   expected total, exactly the expected cards in order, and no element (sidebar facets
   included) still stale from the previous run;
 - CLI: `gdprkb search QUERY --limit 20 --json` as a user runs it (process start included);
-- API: `index.query.search(...)` in-process, page of 20 with facets and snippets (what both
+- API: `SearchIndex.search(...)` in-process, page of 20 with facets and snippets (what both
   call), for reference.
 
 It prints medians per query and the ratio browser / CLI (target: at most 1.5).
@@ -130,7 +130,7 @@ def main() -> None:
     from playwright.sync_api import sync_playwright
 
     from gdprkb.home import Home
-    from gdprkb.index.query import SearchIndex
+    from gdprkb.index.search import SearchIndex
 
     tmp = None
     home = args.home

@@ -82,7 +82,7 @@ def main() -> None:
     from gdprkb.corpus.store import Store
     from gdprkb.corpus.translations import TranslationCache
     from gdprkb.index.build import update_index
-    from gdprkb.index.query import SearchIndex
+    from gdprkb.index.search import SearchIndex
     from gdprkb.translation.engine import Engine, loaded_models
     from gdprkb.translation.models import install_package
     from gdprkb.translation.query import translate_query

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from gdprkb.index.query import SearchIndex
+from gdprkb.index.search import SearchIndex
 
 # query -> (query to search, what to report about it under "translated_query")
 Rewrite = Callable[[str], tuple[str, dict[str, Any]]]

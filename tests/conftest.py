@@ -89,3 +89,23 @@ def sample_home(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     with Store(home.db) as store:
         update_index(store, home.index_dir, progress=False)
     return home.root
+
+
+@pytest.fixture
+def make_index(tmp_path: Path):  # noqa: ANN201 (a factory)
+    """Build a real Whoosh index of hand-made CaseRecords in tmp_path; returns a SearchIndex."""
+    from whoosh import index as whoosh_index
+
+    from gdprkb.index.schema import build_schema, to_document
+    from gdprkb.index.search import SearchIndex
+
+    def build(cases: list) -> SearchIndex:  # list[CaseRecord]
+        folder = tmp_path / "index"
+        folder.mkdir(exist_ok=True)
+        ix = whoosh_index.create_in(str(folder), build_schema())
+        with ix.writer() as writer:
+            for c in cases:
+                writer.add_document(**to_document(c))
+        return SearchIndex(folder)
+
+    return build

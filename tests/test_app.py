@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from gdprkb.corpus import export
 from gdprkb.corpus.store import Store
 from gdprkb.home import Home
-from gdprkb.index.query import SearchIndex
+from gdprkb.index.search import SearchIndex
 from gdprkb.webapp import backend
 from gdprkb.webapp.state import View
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from gdprkb.index.batch import search_lines
-from gdprkb.index.query import SearchIndex
+from gdprkb.index.search import SearchIndex
 
 
 def test_rows_errors_and_rewrites(sample_home: Path) -> None:

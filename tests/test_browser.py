@@ -21,7 +21,7 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from gdprkb.corpus.store import Store
 from gdprkb.home import Home
-from gdprkb.index.query import SearchIndex
+from gdprkb.index.search import SearchIndex
 
 REPO = Path(__file__).resolve().parent.parent
 SHOTS = REPO / "docs" / "screenshots"

@@ -18,7 +18,7 @@ from gdprkb.corpus.record import CaseRecord, PageMeta
 from gdprkb.corpus.store import Store
 from gdprkb.index import build
 from gdprkb.index.build import STATE_FILE, IndexBusy, read_state, update_index
-from gdprkb.index.query import SearchIndex
+from gdprkb.index.search import SearchIndex
 
 NEW_WORD = "zebracornish"
 

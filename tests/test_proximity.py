@@ -8,8 +8,8 @@ from whoosh import index as whoosh_index
 
 from gdprkb.corpus.record import CaseRecord
 from gdprkb.index import proximity
-from gdprkb.index.query import SearchIndex
 from gdprkb.index.schema import build_schema, to_document
+from gdprkb.index.search import SearchIndex
 
 
 def case(page_id: int, facts: str) -> CaseRecord:

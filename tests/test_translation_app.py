@@ -17,7 +17,7 @@ from gdprkb.corpus.store import Store
 from gdprkb.corpus.translations import TranslationCache
 from gdprkb.home import Home
 from gdprkb.index.build import update_index
-from gdprkb.index.query import SearchIndex
+from gdprkb.index.search import SearchIndex
 from gdprkb.translation import engine as engine_mod
 from gdprkb.translation.engine import TranslationError
 from gdprkb.translation.models import install_package

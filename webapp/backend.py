@@ -21,7 +21,7 @@ from gdprkb.corpus.appeals import CaseIds
 from gdprkb.corpus.record import ArticlePage, CaseRecord
 from gdprkb.corpus.store import Store
 from gdprkb.home import Home
-from gdprkb.index.query import IndexNotFound, SearchIndex
+from gdprkb.index.search import IndexNotFound, SearchIndex
 from gdprkb.webapp.state import PAGE_SIZE, View
 
 

@@ -14,27 +14,18 @@ from typing import Any
 import streamlit as st
 
 from gdprkb.home import Home
+from gdprkb.index.vocabulary import SORTS as SORT_LABELS
+from gdprkb.index.vocabulary import help_table
 from gdprkb.webapp import backend, nav, results, translation_controls
 from gdprkb.webapp.state import FACETS, PAGE_SIZE, SORTS, View, page_count, to_params
 
-QUERY_HELP = """\
+QUERY_HELP = f"""\
 **Words** match all forms (`surveillance` finds *surveilled*); all words must match.
 
-| Write | To find |
-|---|---|
-| `video surveillance employee` | decisions with all three words |
-| `"legitimate interest"` | the exact phrase |
-| `cookies OR tracking`, `NOT fine`, `(a OR b) AND c` | either, excluding, grouping |
-| `consent*` | words starting with *consent* |
-| `country:Spain`, `authority:CNIL` | decisions of one country or authority |
-| `article:32`, `article:5(1)(f)` | decisions citing a GDPR article or provision |
-| `outcome:violation`, `type:complaint` | by outcome or type |
-| `year:2021..2023`, `fine:>10000` | by year range, by fine (in euros, approximately) |
-
+{help_table()}
 The sidebar filters do the same with counts; they combine with the query.
 """
 
-SORT_LABELS = {"relevance": "Relevance", "date": "Newest first", "fine": "Highest fine"}
 _WIDGET_VIEW = "_widget_view"
 
 

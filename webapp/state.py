@@ -10,8 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-Sort = Literal["relevance", "date", "fine"]
-SORTS: tuple[Sort, ...] = ("relevance", "date", "fine")
+from gdprkb.index.vocabulary import SORTS as SORT_LABELS
+
+Sort = str  # one of SORTS
+SORTS: tuple[Sort, ...] = tuple(SORT_LABELS)
 PAGE_SIZE = 20
 
 # URL key -> sidebar label, for the multi-valued facet filters, in sidebar order.
@@ -107,7 +109,7 @@ def parse_view(params: Mapping[str, str | list[str]]) -> View:
         year_to=_int(_first(params, "year_to")),
         fine_min=_float(_first(params, "fine_min")),
         fine_max=_float(_first(params, "fine_max")),
-        sort=sort if sort in SORTS else "relevance",  # type: ignore[arg-type]
+        sort=sort if sort in SORTS else "relevance",
         page=page if page and page > 0 else 1,
         case=_int(_first(params, "case")),
         article=_int(_first(params, "article")),

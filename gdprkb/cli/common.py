@@ -24,7 +24,7 @@ from gdprkb.home import Home
 
 if TYPE_CHECKING:
     from gdprkb.corpus.store import Store
-    from gdprkb.index.query import SearchIndex
+    from gdprkb.index.search import SearchIndex
     from gdprkb.translation.engine import Engine
 
 DONE, SOME_FAILED, NOTHING_DONE, INTERRUPTED = 0, 1, 2, 130
@@ -100,7 +100,7 @@ def _library_errors() -> tuple[type[BaseException], ...]:
     """The typed errors of the library a command may meet; each ends the command with exit 2."""
     from gdprkb.corpus.store import StoreError
     from gdprkb.index.build import IndexBusy
-    from gdprkb.index.query import IndexNotFound
+    from gdprkb.index.search import IndexNotFound
     from gdprkb.translation.engine import TranslationError
     from gdprkb.translation.models import InstallError, MissingPair
 
@@ -168,7 +168,7 @@ def open_store(ctx: typer.Context, *, create: bool = False) -> Iterator[Store]:
 @contextmanager
 def open_index(ctx: typer.Context) -> Iterator[SearchIndex]:
     """The home's search index, closed afterwards; library errors inside become exit 2."""
-    from gdprkb.index.query import SearchIndex
+    from gdprkb.index.search import SearchIndex
 
     home = home_of(ctx)
     with library_errors(home):

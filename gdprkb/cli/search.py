@@ -23,15 +23,12 @@ from gdprkb.cli.common import (
     open_store,
 )
 from gdprkb.index.batch import Rewrite, search_lines
-from gdprkb.index.query import SearchResult
+from gdprkb.index.search import SearchResult
+from gdprkb.index.vocabulary import SORTS
 
-
-class Sort(StrEnum):
-    """Result orders."""
-
-    relevance = "relevance"
-    date = "date"
-    fine = "fine"
+# Result orders, named once in index/vocabulary.py.
+Sort = StrEnum("Sort", {name: name for name in SORTS})  # type: ignore[misc]
+RELEVANCE = Sort("relevance")
 
 
 @app.command("index")
@@ -157,7 +154,7 @@ def search_command(
             "--filter", "-f", help="FIELD=VALUE, e.g. country=Spain, year=2021..2023 (repeatable)."
         ),
     ] = None,
-    sort: Annotated[Sort, typer.Option("--sort", "-s", help="Result order.")] = Sort.relevance,
+    sort: Annotated[Sort, typer.Option("--sort", "-s", help="Result order.")] = RELEVANCE,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Hits per page.")] = 10,
     page: Annotated[int, typer.Option("--page", min=1, help="Which page of hits.")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,

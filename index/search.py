@@ -3,7 +3,7 @@
 Open once per process and reuse (the app caches it with st.cache_resource); every call picks
 up a newer index generation written by `gdprkb index` meanwhile::
 
-    from gdprkb.index.query import SearchIndex
+    from gdprkb.index.search import SearchIndex
     ix = SearchIndex(home.index_dir)                 # IndexNotFound if never built
     res = ix.search('"video surveillance" employee', filters={"country": ["Spain"]},
                     sort="relevance", page=1, page_size=20)
@@ -19,18 +19,15 @@ up a newer index generation written by `gdprkb index` meanwhile::
     ix.facet_values("authority")                   # every value in the index
     res.to_dict()                                  # the JSON shape of `gdprkb search --json`
 
-Module-level shortcuts `search(index_dir, query, ...)`, `more_like_this(index_dir, page_id)`
-and `all_page_ids(index_dir, query, ...)` keep one SearchIndex per folder.
-
 - `query`: the query language of index/querylang.py; "" or "*" = every case (sorted by date).
-- `filters`: facet name → value or values; values of one facet are ORed, facets ANDed.
-  Names: kind, authority, jurisdiction (or country), article, provision, type, outcome, year,
-  language (or lang), has_fine ("yes"/"no"), fine ("&gt;10000", "1000..5000"; euros), date
-  ("2021-01..2021-06"). Exact facet values select exactly; other values are resolved as in
-  the query language (`authority: aepd`, `year: 2020..2022`).
-- `sort`: "relevance" (BM25F; the best 100 re-ranked by proximity, index/proximity.py), "date"
-  (decided, newest first) or "fine" (highest first, in euros at fixed rates); undated /
-  unfined cases last.
+- `filters`: field name → value or values; values of one field are ORed, fields ANDed, and
+  the whole is ANDed into the query's tree (`query_used` shows it). Names and aliases are the
+  fields of index/vocabulary.py (country, authority, article, year, fine, date, lang, ...).
+  Exact facet values select exactly; other values are resolved as in the query language
+  (`authority: aepd`, `year: 2020..2022`, `fine: >10000`).
+- `sort`: one of vocabulary.SORTS: "relevance" (BM25F; the best 100 re-ranked by proximity,
+  index/proximity.py), "date" (decided, newest first) or "fine" (highest first, in euros at
+  fixed rates); undated / unfined cases last.
 - Facets (`facets=True`): every facet in index.schema.FACETS with its count among all matches;
   values with count 0 are left out unless selected. Year is listed newest first, the rest by
   count. A bad query never raises: it is repaired and explained in `warnings`.
@@ -40,7 +37,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,26 +48,16 @@ from whoosh.collectors import TopCollector, UnsortedCollector
 from whoosh.searching import Searcher, TimeLimit
 
 from gdprkb.index import querylang as ql
-from gdprkb.index.compile import Context, compile_field, compile_query
+from gdprkb.index.compile import Compiled, Context, compile_query
 from gdprkb.index.facets import FacetTable, FacetValue
 from gdprkb.index.proximity import RERANK_DEPTH, rerank
-from gdprkb.index.schema import FACETS, TEXT_FIELDS
+from gdprkb.index.schema import TEXT_FIELDS
 from gdprkb.index.snippets import Snippeter, query_terms
+from gdprkb.index.vocabulary import SORTS, field_named
 
-SORTS = ("relevance", "date", "fine")
 TIME_LIMIT_S = 5.0
-FILTER_ALIASES = {"country": "jurisdiction", "lang": "language"}
 
-__all__ = [
-    "FacetValue",
-    "Hit",
-    "IndexNotFound",
-    "SearchIndex",
-    "SearchResult",
-    "all_page_ids",
-    "more_like_this",
-    "search",
-]
+__all__ = ["SORTS", "FacetValue", "Hit", "IndexNotFound", "SearchIndex", "SearchResult"]
 
 
 class IndexNotFound(FileNotFoundError):
@@ -201,47 +187,16 @@ class SearchIndex:
             return self._current()[0].doc_count()
 
     def facet_values(self, name: str) -> list[str]:
-        """Every value of a facet present in the index."""
+        """Every value of a facet present in the index (a field name or alias)."""
+        spec = field_named(name)
+        facet = spec.facet if spec and spec.facet else name
         with self._lock:
-            return list(self._current()[1].values.get(FILTER_ALIASES.get(name, name), []))
-
-    def _compile(
-        self,
-        searcher: Searcher,
-        table: FacetTable,
-        parsed: ql.ParsedQuery,
-        filters: Any,
-        loose: bool,
-    ) -> tuple[wq.Query, Context, dict[str, list[str]]]:
-        ctx = Context(searcher.reader(), lambda n: table.values.get(n, []), loose=loose)
-        q = compile_query(parsed.node, ctx)
-        selected: dict[str, list[str]] = {}
-        parts = [] if isinstance(q, wq.Every) else [q]
-        for raw_name, raw in (filters or {}).items():
-            name = FILTER_ALIASES.get(raw_name, raw_name)
-            given = [raw] if isinstance(raw, str | int) else list(raw or [])
-            values = [str(v) for v in given if str(v).strip()]
-            if not values:
-                continue
-            if name not in FACETS and name not in ("fine", "date"):
-                ctx.warnings.append(f'Unknown filter "{raw_name}" ignored.')
-                continue
-            known = set(table.values.get(name, []))
-            selected[name] = [v for v in values if v in known]
-            alts = [
-                wq.Term(FACETS[name], v) if v in known else compile_field(name, v, ctx)
-                for v in values
-            ]
-            parts.append(alts[0] if len(alts) == 1 else wq.Or(alts))
-        if not parts:
-            return wq.Every(), ctx, selected
-        return (parts[0] if len(parts) == 1 else wq.And(parts)), ctx, selected
+            return list(self._current()[1].values.get(facet, []))
 
     def _run(
         self,
         searcher: Searcher,
-        q: wq.Query,
-        ctx: Context,
+        compiled: Compiled,
         sort: str,
         limit: int,
         table: FacetTable,
@@ -255,55 +210,65 @@ class SearchIndex:
         )
         timed_out = False
         try:
-            searcher.search_with_collector(q, child)
+            searcher.search_with_collector(compiled.query, child)
         except TimeLimit:
             timed_out = True
         if isinstance(child, _TopAndAll):
             matched = np.array(child.matched, dtype=np.int64)
             items = sorted(((s, -d) for s, d in child.items), key=lambda x: (-x[0], x[1]))
-            items = rerank(searcher.reader(), ctx.proximity, items)[:limit]
+            items = rerank(searcher.reader(), compiled.proximity, items)[:limit]
             return matched, [(s, d) for s, d in items], timed_out
         matched = np.array([d for _, d in child.items], dtype=np.int64)
         ordered = table.order(matched, sort)[:limit]
         return matched, [(None, int(d)) for d in ordered], timed_out
 
     def _execute(
-        self, query: str, filters: Any, sort: str, limit: int
+        self,
+        query: str,
+        filters: ql.Filters | None,
+        sort: str,
+        limit: int,
     ) -> tuple[wq.Query, np.ndarray, list[tuple[float | None, int]], dict[str, Any]]:
-        """Parse, compile, run (with the any-word fallback); caller holds the lock."""
+        """Understand, compile, run (then the any-word fallback); caller holds the lock."""
         if sort not in SORTS:
             raise ValueError(f"unknown sort {sort!r}: use one of {', '.join(SORTS)}")
-        parsed = ql.parse_query(query)
-        warnings = list(parsed.warnings)
-        if sort == "relevance" and not ql.has_text(parsed.node):
+        understood = ql.understand(query, filters)
+        warnings = list(understood.warnings)
+        if sort == "relevance" and not understood.has_text:
             sort = "date"  # filters alone rank nothing: newest first
         searcher, table = self._current()
-        q, ctx, selected = self._compile(searcher, table, parsed, filters, loose=False)
-        matched, ranked, timed_out = self._run(searcher, q, ctx, sort, limit, table)
-        used = ql.render(parsed.node)
-        if matched.size == 0 and _has_implicit_and(parsed.node):
-            q2, ctx2, _ = self._compile(searcher, table, parsed, filters, loose=True)
-            m2, r2, t2 = self._run(searcher, q2, ctx2, sort, limit, table)
+
+        def context() -> Context:
+            return Context(searcher.reader(), table.values)
+
+        compiled = compile_query(understood.node, context())
+        matched, ranked, timed_out = self._run(searcher, compiled, sort, limit, table)
+        used = understood.used
+        if matched.size == 0 and understood.fallback is not None:
+            loose = compile_query(understood.fallback, context())
+            loose.proximity = compiled.proximity  # the words as typed, in order
+            m2, r2, t2 = self._run(searcher, loose, sort, limit, table)
             if m2.size:
-                q, ctx, matched, ranked, timed_out = q2, ctx2, m2, r2, t2
-                used = ql.render(parsed.node, loose=True)
+                compiled, matched, ranked, timed_out = loose, m2, r2, t2
+                used = understood.fallback_used
                 warnings.append(
                     "No case contains all of the words; showing cases with any of them."
                 )
-        warnings.extend(w for w in ctx.warnings if w not in warnings)
+        warnings.extend(w for w in compiled.warnings if w not in warnings)
         if timed_out:
             warnings.append(
                 f"The search took longer than {TIME_LIMIT_S:g}s and was stopped; "
                 "results are incomplete. Try fewer or more specific words."
             )
+        selected = _selected(filters, table)
         info = {"warnings": warnings, "used": used, "sort": sort, "selected": selected}
-        return q, matched, ranked, info
+        return compiled.query, matched, ranked, info
 
     def search(
         self,
         query: str = "",
         *,
-        filters: Mapping[str, list[str] | str] | None = None,
+        filters: ql.Filters | None = None,
         sort: str = "relevance",
         page: int = 1,
         page_size: int = 20,
@@ -358,7 +323,7 @@ class SearchIndex:
         self,
         query: str = "",
         *,
-        filters: Mapping[str, list[str] | str] | None = None,
+        filters: ql.Filters | None = None,
         sort: str = "relevance",
     ) -> list[int]:
         """Page ids of every match, in result order (for "download these results")."""
@@ -394,35 +359,15 @@ class SearchIndex:
             return [self._hit(searcher, table, r.docnum, r.score, snip) for r in results]
 
 
-def _has_implicit_and(node: ql.Node) -> bool:
-    if isinstance(node, ql.And):
-        return node.implicit and sum(ql.is_text_only(i) for i in node.items) > 1
-    return False
-
-
-_OPEN: dict[Path, SearchIndex] = {}
-_OPEN_LOCK = threading.Lock()
-
-
-def open_index(index_dir: str | Path) -> SearchIndex:
-    """The process-wide SearchIndex for a folder (opened on first use)."""
-    key = Path(index_dir).resolve()
-    with _OPEN_LOCK:
-        if key not in _OPEN:
-            _OPEN[key] = SearchIndex(key)
-        return _OPEN[key]
-
-
-def search(index_dir: str | Path, query: str = "", **kwargs: Any) -> SearchResult:
-    """Shortcut for open_index(index_dir).search(query, **kwargs)."""
-    return open_index(index_dir).search(query, **kwargs)
-
-
-def more_like_this(index_dir: str | Path, page_id: int, n: int = 5) -> list[Hit]:
-    """Shortcut for open_index(index_dir).more_like_this(page_id, n)."""
-    return open_index(index_dir).more_like_this(page_id, n)
-
-
-def all_page_ids(index_dir: str | Path, query: str = "", **kwargs: Any) -> list[int]:
-    """Shortcut for open_index(index_dir).all_page_ids(query, **kwargs)."""
-    return open_index(index_dir).all_page_ids(query, **kwargs)
+def _selected(filters: ql.Filters | None, table: FacetTable) -> dict[str, list[str]]:
+    """Facet name -> the filter values that are exactly facet values (marked in the counts)."""
+    out: dict[str, list[str]] = {}
+    for name, raw in (filters or {}).items():
+        spec = field_named(name)
+        if spec is None or spec.facet is None:
+            continue
+        given = [raw] if isinstance(raw, str | int) else list(raw or [])
+        known = set(table.values.get(spec.facet, []))
+        chosen = [str(v).strip() for v in given if str(v).strip() in known]
+        out[spec.facet] = list(dict.fromkeys(out.get(spec.facet, []) + chosen))
+    return out
