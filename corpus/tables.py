@@ -8,6 +8,7 @@ tombstones; `state` holds the feed's sequence number.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from typing import Any
 
@@ -95,7 +96,7 @@ COLUMN_FILTERS = {
     "year": "year = ?",
 }
 RANGE_FILTERS = {"year_from": "year >= ?", "year_to": "year <= ?"}
-FILTERS = (*COLUMN_FILTERS, "article", *RANGE_FILTERS)
+FILTERS = (*COLUMN_FILTERS, "article", *RANGE_FILTERS, "page_id")
 # Columns `counts()` can group by.
 COUNTABLE = ("kind", "jurisdiction", "authority", "type", "outcome", "year")
 
@@ -111,7 +112,8 @@ def where(filters: dict[str, Any]) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
     for name, value in filters.items():
-        if value is None or value == [] or value == ():
+        # An empty list selects nothing for page_id (a search without hits), no filter otherwise.
+        if value is None or (value == [] or value == ()) and name != "page_id":
             continue
         if name in COLUMN_FILTERS:
             values = _as_list(value)
@@ -129,6 +131,10 @@ def where(filters: dict[str, Any]) -> tuple[str, list[Any]]:
                 f"page_id IN (SELECT page_id FROM case_articles WHERE article IN ({marks}))"
             )
             params.extend(values)
+        elif name == "page_id":
+            # Any number of ids in one parameter (a search's hits): no SQL variable limit.
+            clauses.append("page_id IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps([int(i) for i in _as_list(value)]))
         else:
             raise ValueError(f"unknown filter {name!r}; use one of: {', '.join(FILTERS)}")
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from enum import StrEnum
@@ -11,7 +10,8 @@ from typing import Annotated, Any
 
 import typer
 
-from gdprkb.cli.common import SOME_FAILED, app, open_store
+from gdprkb.cli.common import SOME_FAILED, app, json_text, open_store, say
+from gdprkb.cli.filters import ArticleOpt, CountryOpt, FilterOpt, YearOpt, collect, selected_ids
 from gdprkb.corpus.export import export as export_cases
 from gdprkb.corpus.ingest import IngestResult, ingest, reparse
 from gdprkb.corpus.workers import default_jobs
@@ -25,38 +25,6 @@ class Format(StrEnum):
     parquet = "parquet"
 
 
-class Kind(StrEnum):
-    """Decision kinds."""
-
-    dpa = "dpa"
-    court = "court"
-
-
-# The case filters, defined once and shared by `export` and `stats`.
-JurisdictionOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--jurisdiction", "-j", help="Only this jurisdiction (repeat for any of several)."
-    ),
-]
-ArticleOpt = Annotated[
-    list[int] | None,
-    typer.Option("--article", "-a", help="Only cases citing this GDPR article (repeatable: any)."),
-]
-YearOpt = Annotated[
-    list[int] | None,
-    typer.Option("--year", "-y", help="Only this year decided (else published); repeatable."),
-]
-YearFromOpt = Annotated[int | None, typer.Option("--year-from", help="Only from this year on.")]
-YearToOpt = Annotated[int | None, typer.Option("--year-to", help="Only up to this year.")]
-KindOpt = Annotated[Kind | None, typer.Option("--kind", "-k", help="Only DPA or court cases.")]
-AuthorityOpt = Annotated[
-    list[str] | None, typer.Option("--authority", help="Only this DPA or court (repeatable).")
-]
-OutcomeOpt = Annotated[
-    list[str] | None, typer.Option("--outcome", help="Only this outcome (repeatable).")
-]
-TypeOpt = Annotated[list[str] | None, typer.Option("--type", help="Only this type (repeatable).")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 JobsOpt = Annotated[
     int | None,
@@ -64,31 +32,11 @@ JobsOpt = Annotated[
 ]
 
 
-_FILTERS: tuple[str, ...] = (
-    "jurisdiction",
-    "article",
-    "year",
-    "year_from",
-    "year_to",
-    "kind",
-    "authority",
-)
-_FILTERS += ("outcome", "type")
-
-
-def _filters(args: dict[str, Any]) -> dict[str, Any]:
-    """The store filters among a command's arguments (pass `locals()`), unset ones left out."""
-    out = {k: args[k] for k in _FILTERS if args.get(k) not in (None, [])}
-    if "kind" in out:
-        out["kind"] = out["kind"].value
-    return out
-
-
 def _report(result: IngestResult, verb: str) -> None:
     head, *failures = result.summary_lines()
     typer.echo(head.replace("ingested", verb, 1))
     for line in failures:
-        typer.secho(line, err=True, fg=typer.colors.RED)
+        say(line, err=True, fg=typer.colors.RED)
     if result.failed:
         raise typer.Exit(SOME_FAILED)
 
@@ -132,21 +80,17 @@ def export_cmd(
     with_text: Annotated[
         bool, typer.Option("--with-text", help="CSV: add lead, facts, dispute, holding, ....")
     ] = False,
-    jurisdiction: JurisdictionOpt = None,
+    filter_: FilterOpt = None,
+    country: CountryOpt = None,
     article: ArticleOpt = None,
     year: YearOpt = None,
-    year_from: YearFromOpt = None,
-    year_to: YearToOpt = None,
-    kind: KindOpt = None,
-    authority: AuthorityOpt = None,
-    outcome: OutcomeOpt = None,
-    type: TypeOpt = None,
 ) -> None:
     """Export cases as CSV (Excel-ready UTF-8), JSONL (the record contract) or Parquet."""
-    filters = _filters(locals())
+    filters = collect(filter_, country, article, year)
     with open_store(ctx) as store:
+        ids = selected_ids(ctx, store, filters)
         try:
-            n = export_cases(store, format.value, out, with_text=with_text, **filters)
+            n = export_cases(store, format.value, out, with_text=with_text, page_id=ids)
         except BrokenPipeError:  # `gdprkb export ... | head`: the reader has had enough
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             return
@@ -158,22 +102,18 @@ def export_cmd(
 def stats_cmd(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
-    jurisdiction: JurisdictionOpt = None,
+    filter_: FilterOpt = None,
+    country: CountryOpt = None,
     article: ArticleOpt = None,
     year: YearOpt = None,
-    year_from: YearFromOpt = None,
-    year_to: YearToOpt = None,
-    kind: KindOpt = None,
-    authority: AuthorityOpt = None,
-    outcome: OutcomeOpt = None,
-    type: TypeOpt = None,
 ) -> None:
     """Count the stored cases per kind, jurisdiction and year (after any filters)."""
-    filters = _filters(locals())
+    filters = collect(filter_, country, article, year)
     with open_store(ctx) as store:
+        ids = selected_ids(ctx, store, filters)
         pages = store.page_counts()
-        total = store.count_cases(**filters)
-        groups = {by: store.counts(by, **filters) for by in ("kind", "jurisdiction", "year")}
+        total = store.count_cases(page_id=ids)
+        groups = {by: store.counts(by, page_id=ids) for by in ("kind", "jurisdiction", "year")}
     # Years read best in order (unknown last); the others most frequent first.
     groups["year"].sort(key=lambda r: (r[0] is None, r[0] or 0))
     if as_json:
@@ -187,7 +127,7 @@ def stats_cmd(
                 for by, rows in groups.items()
             },
         }
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        typer.echo(json_text(data))
         return
     typer.echo(
         f"cases: {total}   article pages: {pages['article']}   "
@@ -197,7 +137,7 @@ def stats_cmd(
         typer.echo(f"\nby {by}:")
         width = max((len(_label(v)) for v, _ in rows), default=0)
         for value, n in rows:
-            typer.echo(f"  {_label(value):<{width}}  {n:>6}")
+            say(f"  {_label(value):<{width}}  {n:>6}")
 
 
 def _label(value: Any) -> str:
