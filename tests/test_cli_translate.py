@@ -125,7 +125,7 @@ def test_show_missing_pair_and_unknown_case(home: Path) -> None:
     assert "English → French (en→fr)" in err and "gdprkb translate install" in err
     assert "Traceback" not in err
     code, _, err = run(home, "show", "999999")
-    assert code == 2 and "no case with page id 999999" in err
+    assert code == 2 and "no case with page id, case number or ECLI '999999'" in err
 
 
 def test_show_without_a_corpus(tmp_path: Path) -> None:
