@@ -76,7 +76,19 @@ def is_clean_placeholder(t: str) -> bool:
 # Wiki links an editor's typo left unrendered: "[[:Category:LAG Düsseldorf [Germany]|LAG
 # Düsseldorf [Germany]]]" -> its label; "[[ ZSPU.421.3.2019]]" -> "ZSPU.421.3.2019".
 _CATEGORY_TAG = re.compile(r"\[\[Category:[^\]]*\]\]", re.IGNORECASE)
-_RAW_WIKILINK = re.compile(r"\[\[:?(?:(?:(?!\]\]|\[\[)[^|{}])*\|)?((?:(?!\[\[)[^{}|])*?)\]\](?!\])")
+_RAW_WIKILINK = re.compile(
+    r"\[\[:?(?:((?:(?!\]\]|\[\[)[^|{}])*)\|)?((?:(?!\[\[)[^{}|])*?)\]\](?!\])"
+)
+
+
+def _link_label(m: re.Match[str]) -> str:
+    """A raw link's label; an empty one after a pipe ("[[Article 58 GDPR#2b|]]") is its target
+    without the namespace, as MediaWiki's pipe trick would show it."""
+    target, label = m.group(1), m.group(2)
+    if label.strip() or not target:
+        return label
+    target = target.split(":", 1)[1] if ":" in target else target
+    return target.strip()
 
 
 def unwiki(text: str) -> str:
@@ -84,7 +96,7 @@ def unwiki(text: str) -> str:
     if "[[" not in text:
         return text
     # "[[Category:X]]" (no leading colon) files the page in a category and renders nothing.
-    text = _RAW_WIKILINK.sub(lambda m: m.group(1), _CATEGORY_TAG.sub("", text))
+    text = _RAW_WIKILINK.sub(_link_label, _CATEGORY_TAG.sub("", text))
     # "[[<bare link>] ZSPU.421.3.2019]": a mistyped external link around a value.
     return text.strip().strip("[] ") if text.lstrip().startswith("[[") else text
 

@@ -9,9 +9,11 @@ but real list columns (list<string>, list<int64>, sources as list<struct<name, u
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -41,6 +43,7 @@ COLUMNS = [
     "relevant_law",
     "gdpr_articles",
     "gdpr_provisions",
+    "uk_gdpr_provisions",
     "type",
     "outcome",
     "date_started",
@@ -58,15 +61,18 @@ COLUMNS = [
     "original_source_urls",
     *APPEAL_COLUMNS,
     "categories",
+    "warnings",
 ]
 TEXT_COLUMNS = ["lead", "facts", "dispute", "holding", "comment", "machine_translation"]
 LIST_COLUMNS = {
     "relevant_law",
     "gdpr_articles",
     "gdpr_provisions",
+    "uk_gdpr_provisions",
     "parties",
     "original_languages",
     "categories",
+    "warnings",
 }
 # Rows per Parquet row group: with the text sections 100 rows hold a few MB; bigger groups
 # compress a little better but raise the peak memory (measured: 500 rows ~+100 MB).
@@ -81,6 +87,8 @@ def columns(with_text: bool = False) -> list[str]:
 def flat_row(d: dict[str, Any], *, with_text: bool = False) -> dict[str, Any]:
     """A case's JSON form as one flat row (lists kept as lists) with the columns of `columns()`."""
     row = {c: d.get(c) for c in COLUMNS if c not in ("year", "original_source_urls")}
+    for c in ("uk_gdpr_provisions", "warnings"):  # records stored before parser version 4
+        row[c] = row[c] or []
     row["year"] = record_year(d.get("date_decided"), d.get("date_published"))
     sources = d.get("original_sources") or []
     row["original_sources"] = sources
@@ -176,12 +184,31 @@ def _chunks(rows: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str
 
 @contextmanager
 def _atomic(path: Path, mode: str, **kw: Any) -> Iterator[IO[Any]]:
-    """Open a temporary sibling of `path`, renamed over it only when writing succeeded."""
-    tmp = path.with_name(f".{path.name}.part")
+    """Open `path` for writing so that nothing is left half-written or wrongly replaced.
+
+    A regular file (or a new one) is written to a temporary sibling, renamed over it only when
+    writing succeeded (keeping the old file's permissions). A symlink is followed: its target
+    is written, the link stays. A FIFO, device or socket is written directly (the rename would
+    replace the special file with a regular one). A folder is refused. Any write error raises.
+    """
+    target = Path(os.path.realpath(path))
+    try:
+        mode_bits: int | None = target.stat().st_mode
+    except FileNotFoundError:
+        mode_bits = None
+    if mode_bits is not None and stat.S_ISDIR(mode_bits):
+        raise IsADirectoryError(errno.EISDIR, "a folder, not a file", str(path))
+    if mode_bits is not None and not stat.S_ISREG(mode_bits):
+        with open(target, mode, **kw) as fp:
+            yield fp
+        return
+    tmp = target.with_name(f".{target.name}.part")
     try:
         with open(tmp, mode, **kw) as fp:
             yield fp
-        os.replace(tmp, path)
+        if mode_bits is not None:
+            os.chmod(tmp, stat.S_IMODE(mode_bits))
+        os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
 

@@ -219,7 +219,18 @@ def sources(cell: HtmlElement | None, wiki: str) -> list[Source]:
         return []
     out: list[Source] = []
     for s in segments(cell, wiki):
-        if s.links:
+        if len(s.links) == 1 and clean(s.links[0][0]) != s.text:
+            # A link broken by the editor's markup ("[url [2023] EWCA Civ 1141 (in English)]"
+            # renders the link "[2023" then the rest as text): the whole visible text names it.
+            label, href, _ = s.links[0]
+            url = href if href and not _is_placeholder_url(href) else None
+            text = s.text
+            if url and label == href and text.replace(label, "", 1).strip("[]() "):
+                text = text.replace(label, "", 1)  # a bare URL shown beside its name
+            name = _source_name(text)
+            if name or url:
+                out.append(Source(name=name or url or "", url=url))
+        elif s.links:
             for t, href, _ in s.links:
                 name = _source_name(t)
                 url = href if href and not _is_placeholder_url(href) else None

@@ -7,6 +7,7 @@ jurisdiction, and the approximate euro value the index compares fines by.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from gdprkb.corpus.clean import nullify
 
@@ -71,7 +72,7 @@ CURRENCY_BY_JURISDICTION = {name: "EUR" for name in _EURO} | {
 # "10,000 EUR", "20.000 EUR", "4 000 EUR", "2,000,000.00 EUR", "5,079.50 RON", "€110,000",
 # "EUR 1.5", "9.839,4 RON", "54,609,62 EUR" (the last: a typo'd decimal comma, unparseable).
 _FINE = re.compile(
-    r"^(?P<pre>[^\d\s]{1,4}\.?)?\s*(?P<num>\d[\d\s.,'\u2019\u202f]*?)\s*"
+    r"^(?P<pre>[^\d\s\-\u2212\u2013]{1,4}\.?)?\s*(?P<sign>[-\u2212\u2013]\s*)?(?P<num>\d[\d\s.,'\u2019\u202f]*?)\s*"
     r"(?:(?P<mult>million|millions|mio|mill|mln|m|billion|bn|mrd|thousand|k)\b\.?\s*)?"
     r"(?P<post>[^\d\s]{1,6}\.?)?$",
     re.IGNORECASE,
@@ -128,26 +129,33 @@ def _currency(token: str | None, jurisdiction: str | None) -> tuple[bool, str | 
     return code is not None, code
 
 
-def parse_fine(
-    text: str | None, jurisdiction: str | None = None
-) -> tuple[float | None, str | None, str | None]:
-    """(amount, ISO currency, raw text when unparseable) for an infobox 'Fine' value.
+@dataclass(frozen=True)
+class Fine:
+    """An infobox 'Fine' value read: amount, ISO currency, the raw text when not understood,
+    and whether the value named its currency (else it came from the jurisdiction)."""
 
-    A bare number takes the currency of the jurisdiction when it has had only one (Spain: EUR),
-    else None. Null-like values give (None, None, None).
-    """
+    amount: float | None = None
+    currency: str | None = None
+    text: str | None = None
+    stated: bool = False
+
+
+def read_fine(text: str | None, jurisdiction: str | None = None) -> Fine:
+    """The Fine of an infobox 'Fine' value (see parse_fine)."""
     t = nullify(text)
     if t is None:
-        return None, None, None
+        return Fine()
     m = _FINE.match(_NO_CENTS.sub("", t))
     if not m:
-        return None, None, t
+        return Fine(text=t)
     pre, post = m.group("pre"), m.group("post")
-    if pre and post:
-        return None, None, t
     ok, cur = _currency(pre or post, jurisdiction)
+    if pre and post:
+        # "€15,000 EUR", "NOK 250,000 NOK": one currency named twice is one currency.
+        ok_post, cur_post = _currency(post, jurisdiction)
+        ok = ok and ok_post and cur == cur_post
     if not ok:
-        return None, None, t
+        return Fine(text=t)
     num = m.group("num").strip()
     mult = (m.group("mult") or "").casefold()
     if mult:
@@ -161,10 +169,64 @@ def parse_fine(
     else:
         amount = _parse_number(num)
     if amount is None:
-        return None, None, t
-    if cur is None and pre is None and post is None:
+        return Fine(text=t)
+    if m.group("sign"):
+        amount = -amount  # kept as shown; the record's warnings flag it
+    stated = bool(pre or post)
+    if not stated:
         cur = CURRENCY_BY_JURISDICTION.get(jurisdiction or "")
-    return amount, cur, None
+    return Fine(amount, cur, None, stated)
+
+
+def parse_fine(
+    text: str | None, jurisdiction: str | None = None
+) -> tuple[float | None, str | None, str | None]:
+    """(amount, ISO currency, raw text when unparseable) for an infobox 'Fine' value.
+
+    A bare number takes the currency of the jurisdiction when it has had only one (Spain: EUR),
+    else None. Null-like values give (None, None, None).
+    """
+    f = read_fine(text, jurisdiction)
+    return f.amount, f.currency, f.text
+
+
+# An amount with its currency in running text: "fined it €10,000", "a fine of EUR 2.5 million",
+# "10 000 euros", "RON 50,000". Grouping by a plain space is taken only before three digits.
+_CUR_WORD = (
+    r"(?:€|£|\$|US\$|zł|Kč|лв\.?|euros?|lei|kr|Ft|"
+    r"(?-i:EUR|GBP|USD|CHF|NOK|SEK|DKK|ISK|PLN|CZK|HUF|RON|BGN|HRK|TRY))"
+)
+_AMOUNT = r"\d{1,3}(?:[ .,'\u2019\u202f\u00a0]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,3})?"
+_MULT = r"(?:\s?(?:million|millions|mio|mln|m|billion|bn|thousand|k)\b\.?)?"
+_MENTION = re.compile(
+    rf"(?<![\w$€£])(?:{_CUR_WORD}\s?(?:{_AMOUNT}){_MULT}|(?:{_AMOUNT}){_MULT}\s?{_CUR_WORD})(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def amounts_in_text(text: str | None, jurisdiction: str | None = None) -> list[tuple[float, str]]:
+    """(amount, ISO currency) for every sum of money stated with its currency in `text`."""
+    out: list[tuple[float, str]] = []
+    for m in _MENTION.finditer(text or ""):
+        f = read_fine(m.group(0).replace("\u00a0", " "), jurisdiction)
+        if f.amount is not None and f.currency is not None and f.stated:
+            out.append((f.amount, f.currency))
+    return out
+
+
+def same_amount(a: float, b: float) -> bool:
+    """Two statements of one sum ("€2.5M" and "2,500,000"): equal to within half a percent."""
+    return abs(a - b) <= 0.005 * max(abs(a), abs(b))
+
+
+def with_summary_currency(fine: Fine, mentions: list[tuple[float, str]]) -> Fine:
+    """A bare-number fine takes the currency the summary states the same amount in."""
+    if fine.stated or fine.amount is None:
+        return fine
+    for amount, currency in mentions:
+        if same_amount(amount, fine.amount):
+            return Fine(fine.amount, currency, None, False)
+    return fine
 
 
 # Approximate euro value of one unit, so `fine:>10000` and sorting by fine compare amounts

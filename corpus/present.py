@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from gdprkb.corpus.record import AppealRef, CaseRecord
 
@@ -131,4 +132,20 @@ def case_text(
         size = len(case.machine_translation)
         lines += ["", f"(machine translation of the decision: {size:,} characters; --full)"]
     lines += ["", LICENCE_LINE]
+    return "\n".join(lines)
+
+
+def citations_text(cites: list[dict[str, Any]], cited_by: list[dict[str, Any]]) -> str:
+    """The case's citations as plain text: who cites it (newest first, with the sections where
+    they do) and what it cites (resolved ones with their page id)."""
+    noun = "decision" if len(cited_by) == 1 else "decisions"
+    lines = [f"== Cited by {len(cited_by)} {noun} =="]
+    for c in cited_by:
+        where = ", ".join(SECTION_HEADINGS.get(s, s) for s in c["sections"])
+        lines.append(f"{c['page_id']}  {c['date'] or '':<10}  {c['title']}  ({where})")
+    lines += ["", f"== Cites ({len(cites)}) =="]
+    for r in cites:
+        target = f" -> {r['cited']}" if r["cited"] is not None else ""
+        where = SECTION_HEADINGS.get(r["section"], r["section"])
+        lines.append(f"{r['kind']:<8}  {r['text']}{target}  ({where})")
     return "\n".join(lines)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 # Bump whenever parse output changes, so `gdprkb reparse` knows what is stale.
-PARSER_VERSION = 3
+PARSER_VERSION = 4
 
 Kind = Literal["dpa", "court"]
 
@@ -94,6 +94,7 @@ class CaseRecord:
     relevant_law: list[str] = field(default_factory=list)
     gdpr_articles: list[int] = field(default_factory=list)
     gdpr_provisions: list[str] = field(default_factory=list)
+    uk_gdpr_provisions: list[str] = field(default_factory=list)
     type: str | None = None
     outcome: str | None = None
     date_started: str | None = None
@@ -116,6 +117,8 @@ class CaseRecord:
     comment: str | None = None
     machine_translation: str | None = None
     categories: list[str] = field(default_factory=list)
+    # data-quality warning codes (corpus/checks.py), [] when nothing is doubtful
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def year(self) -> int | None:

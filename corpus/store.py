@@ -417,7 +417,8 @@ class Store:
     def iter_cases(self, **filters: Any) -> Iterator[CaseRecord]:
         """Stream the stored cases by page_id, filtered by kind, jurisdiction, authority, type,
         outcome, year (each a value or a list of values: any of them), article (cites any of
-        the given GDPR articles), year_from and year_to (inclusive), page_id (any of the ids)."""
+        the given GDPR articles), year_from and year_to (inclusive), page_id (any of the ids),
+        no_warnings (True: only cases without data-quality warnings)."""
         where, params = self._where(filters)
         cur = self._db.execute(f"SELECT record FROM cases{where} ORDER BY page_id", params)
         for (record,) in cur:
@@ -446,6 +447,12 @@ class Store:
             params,
         )
         return [(value, int(n)) for value, n in cur]
+
+    def warning_counts(self, **filters: Any) -> list[tuple[str, int]]:
+        """Cases per data-quality warning code (iter_cases filters), most frequent first."""
+        where, params = self._where(filters)
+        sql = tables.WARNING_COUNTS.format(cases=f"SELECT record FROM cases{where}")
+        return [(str(code), int(n)) for code, n in self._db.execute(sql, params)]
 
     def page_counts(self) -> dict[str, int]:
         """Stored pages per type ("case", "article", "other") plus "failure"."""

@@ -96,7 +96,15 @@ COLUMN_FILTERS = {
     "year": "year = ?",
 }
 RANGE_FILTERS = {"year_from": "year >= ?", "year_to": "year <= ?"}
-FILTERS = (*COLUMN_FILTERS, "article", *RANGE_FILTERS, "page_id")
+# no_warnings=True: only cases whose record has no data-quality warning (corpus/checks.py);
+# a record stored before warnings existed has none.
+NO_WARNINGS = "coalesce(json_array_length(record, '$.warnings'), 0) = 0"
+FILTERS = (*COLUMN_FILTERS, "article", *RANGE_FILTERS, "no_warnings", "page_id")
+# Per warning code, the cases carrying it (over a filtered `cases` subquery).
+WARNING_COUNTS = (
+    "SELECT w.value, count(*) AS n FROM ({cases}) AS c, json_each(c.record, '$.warnings') AS w"
+    " GROUP BY w.value ORDER BY n DESC, w.value"
+)
 # Columns `counts()` can group by.
 COUNTABLE = ("kind", "jurisdiction", "authority", "type", "outcome", "year")
 
@@ -135,6 +143,9 @@ def where(filters: dict[str, Any]) -> tuple[str, list[Any]]:
             # Any number of ids in one parameter (a search's hits): no SQL variable limit.
             clauses.append("page_id IN (SELECT value FROM json_each(?))")
             params.append(json.dumps([int(i) for i in _as_list(value)]))
+        elif name == "no_warnings":
+            if value:
+                clauses.append(NO_WARNINGS)
         else:
             raise ValueError(f"unknown filter {name!r}; use one of: {', '.join(FILTERS)}")
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params

@@ -22,6 +22,7 @@ from whoosh.columns import CompressedBytesColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
+from gdprkb.corpus.checks import is_flagged
 from gdprkb.corpus.money import fine_in_eur
 from gdprkb.corpus.provisions import provision_ancestors, provision_key
 from gdprkb.corpus.record import CaseRecord
@@ -176,6 +177,7 @@ def display_fields(case: CaseRecord) -> dict[str, object]:
         "ecli": case.ecli,
         "parties": list(case.parties),
         "original_languages": list(case.original_languages),
+        "warnings": list(case.warnings),
     }
 
 
@@ -213,7 +215,13 @@ def to_document(case: CaseRecord) -> dict[str, object]:
             )
         ),
     }
-    fine = fine_in_eur(case.fine_amount, case.fine_currency)
+    # A flagged fine (a Spanish case fined in BGN, a negative amount) is in no fine range or
+    # fine sort: it is shown as the page has it, but not compared as if it were right.
+    fine = (
+        None
+        if is_flagged(case, "fine_amount")
+        else fine_in_eur(case.fine_amount, case.fine_currency)
+    )
     if fine is not None:
         doc["fine_eur"] = fine
     for name in ("lead", "facts", "dispute", "holding", "comment", "machine_translation"):

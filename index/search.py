@@ -90,6 +90,7 @@ class Hit:
     ecli: str | None = None
     parties: list[str] = field(default_factory=list)
     original_languages: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # the record's data-quality codes
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""

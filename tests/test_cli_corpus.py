@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import signal
 import sqlite3
+import stat
 import subprocess
 import sys
+import threading
 import time
 from contextlib import closing
 from pathlib import Path
@@ -118,6 +121,25 @@ def test_stats_tables_and_json(sample_home: Path) -> None:
         assert data["by_jurisdiction"] == [{"value": "Denmark", "count": dk}]
     years = [r["value"] for r in json.loads(run(sample_home, "stats", "--json").stdout)["by_year"]]
     assert years == sorted(y for y in years if y is not None) + [None] * (None in years)
+
+
+def test_stats_count_warnings_and_export_can_leave_them_out(home: Path, tmp_path: Path) -> None:
+    """Issue 13 §2 on the real sample: 8212 (NOK on a Danish case), 7586 and 8871 (dates later
+    than the page), 5800 and 7434 (fines not understood)."""
+    data = json.loads(run(home, "stats", "--json").stdout)
+    assert data["by_warning"] == [
+        {"value": "date_published_in_future", "count": 2},
+        {"value": "fine_not_understood", "count": 2},
+        {"value": "date_decided_in_future", "count": 1},
+        {"value": "fine_currency_mismatch", "count": 1},
+    ]
+    assert "by warning:" in run(home, "stats").stdout.splitlines()
+    clean = json.loads(run(home, "stats", "--json", "--no-warnings").stdout)
+    assert (clean["cases"], clean["by_warning"]) == (data["cases"] - 5, [])
+    out = tmp_path / "clean.jsonl"
+    assert run(home, "export", "-f", "jsonl", "-o", str(out), "--no-warnings").exit_code == 0
+    ids = {json.loads(line)["page_id"] for line in out.read_text().splitlines()}
+    assert len(ids) == data["cases"] - 5 and not ids & {5800, 7434, 7586, 8212, 8871}
 
 
 def test_export_csv_jsonl_parquet_with_filters(sample_home: Path, tmp_path: Path) -> None:
@@ -253,3 +275,68 @@ def test_reading_commands_on_a_missing_corpus_say_how_to_fill_it(
     assert result.exit_code == 2
     assert "no corpus in" in result.output and "gdprkb ingest" in result.output
     assert not (home / "corpus.sqlite").exists()  # nothing created by a command that only reads
+
+
+def _full_device(folder: Path) -> Path:
+    """A character device like /dev/full (every write fails with ENOSPC), made in `folder`."""
+    dev = folder / "full"
+    try:
+        os.mknod(dev, stat.S_IFCHR | 0o666, os.makedev(1, 7))
+    except PermissionError:  # not root: the system's own
+        return Path("/dev/full")
+    return dev
+
+
+def test_export_to_a_symlink_writes_its_target_and_keeps_the_link(
+    home: Path, tmp_path: Path
+) -> None:
+    real = tmp_path / "data" / "real.jsonl"
+    real.parent.mkdir()
+    real.write_text("old\n")
+    real.chmod(0o640)
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(real)
+    res = run(home, "export", "-f", "jsonl", "--out", str(link))
+    assert res.exit_code == 0, res.output
+    assert link.is_symlink() and link.resolve() == real.resolve()
+    lines = real.read_text().splitlines()
+    assert len(lines) > 900 and json.loads(lines[0])["page_id"] > 0
+    assert stat.S_IMODE(real.stat().st_mode) == 0o640  # the file keeps its permissions
+    assert sorted(p.name for p in real.parent.iterdir()) == ["real.jsonl"]  # no temp left
+    dangling = tmp_path / "dangling.csv"
+    dangling.symlink_to(tmp_path / "data" / "new.csv")
+    assert run(home, "export", "-f", "csv", "--out", str(dangling)).exit_code == 0
+    assert dangling.is_symlink() and (tmp_path / "data" / "new.csv").stat().st_size > 0
+
+
+def test_export_to_a_fifo_writes_into_it(home: Path, tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    res = run(home, "export", "-f", "jsonl", "--out", str(fifo))
+    reader.join(timeout=60)
+    assert res.exit_code == 0, res.output
+    assert stat.S_ISFIFO(fifo.stat().st_mode)  # still a FIFO, not replaced by a file
+    assert got and len(got[0].splitlines()) > 900
+
+
+def test_a_failed_write_is_never_reported_as_success(home: Path, tmp_path: Path) -> None:
+    dev = _full_device(tmp_path)
+    res = run(home, "export", "-f", "csv", "--out", str(dev))
+    assert res.exit_code == 2
+    assert res.stderr == f"error: cannot write {dev}: No space left on device\n"
+    assert stat.S_ISCHR(dev.stat().st_mode)  # the device is still a device
+    folder = tmp_path / "adir"
+    folder.mkdir()
+    res = run(home, "export", "-f", "csv", "--out", str(folder))
+    assert res.exit_code == 2 and res.stderr.startswith(f"error: cannot write {folder}: ")
+    gdprkb = Path(sys.executable).with_name("gdprkb")
+    with open(dev, "wb") as full:  # `gdprkb export > /dev/full`
+        proc = subprocess.run(
+            [str(gdprkb), "--home", str(home), "export", "-f", "jsonl"],
+            stdout=full, stderr=subprocess.PIPE, text=True, timeout=120,
+        )  # fmt: skip
+    assert proc.returncode == 2
+    assert proc.stderr == "error: cannot write stdout: No space left on device\n"

@@ -19,6 +19,11 @@ from gdprkb.corpus.ecli import parse_ecli
         ("{{{ECLI}}}", None),
         ("N/A", None),
         ("n/a", None),
+        (  # page 2796: two ECLIs in one cell
+            "ECLI:AT:BVWG:2020:W101.2132183.1.00; and ECLI:AT:BVWG:2020:W101.2132039.1.00",
+            "ECLI:AT:BVWG:2020:W101.2132183.1.00; ECLI:AT:BVWG:2020:W101.2132039.1.00",
+        ),
+        ("ECLI:EU:C:2019:1, ECLI: EU: C: 2019: 2", "ECLI:EU:C:2019:1; ECLI:EU:C:2019:2"),
     ],
 )
 def test_parse_ecli(raw: str, ecli: str | None) -> None:

@@ -161,3 +161,20 @@ def test_multiprocess_rebuild_replaces_everything_once(store: Store, tmp_path: P
         assert report.docs == report.indexed == store.count_cases()
     ix = SearchIndex(index_dir)
     assert len(ix.all_page_ids("")) == len(set(ix.all_page_ids(""))) == store.count_cases()
+
+
+def test_a_flagged_fine_is_shown_but_never_compared() -> None:
+    """Issue 13 §2: a fine whose currency contradicts the page is in no fine range or sort;
+    the hit carries the record's warnings for the app's note."""
+    from gdprkb.index.schema import to_document
+
+    base = CaseRecord(
+        title="T", url="u", page_id=1, revision_id=1, kind="dpa", jurisdiction="Spain",
+        fine_amount=2500000.0, fine_currency="BGN",
+    )  # fmt: skip
+    assert "fine_eur" in to_document(base)
+    base.warnings = ["fine_currency_mismatch"]
+    doc = to_document(base)
+    assert "fine_eur" not in doc
+    assert doc["display"]["warnings"] == ["fine_currency_mismatch"]  # type: ignore[index]
+    assert doc["has_fine"] == "yes"  # a fine was imposed, whatever its currency

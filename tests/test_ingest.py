@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import re
 import shutil
@@ -387,3 +388,39 @@ def test_kill_9_mid_ingest_then_rerun_completes(
     assert rerun.returncode == 0, rerun.stderr
     assert f"{stored} unchanged, 0 failed" in rerun.stdout
     assert snapshot(db) == snapshot(sample_db)
+
+
+def test_reparse_after_a_parser_change_rewrites_only_changed_records(
+    sample_pages: Path, tmp_path: Path
+) -> None:
+    """A store filled by the previous parser: only records the new parser changes are written
+    (and fed to the index); the others keep their sequence number."""
+    db = tmp_path / "c.sqlite"
+    with Store(db) as s:
+        ingest(s, [sample_pages / f"{p}.html" for p in (2146, 2517, 7586, 86)], progress=False)
+    with sqlite3.connect(db) as con:  # what parser version 3 wrote for two of the pages
+        con.execute("UPDATE pages SET parser_version = ?", (PARSER_VERSION - 1,))
+        for page_id, edit in (
+            (7586, lambda d: {**d, "warnings": []}),
+            (
+                2517,
+                lambda d: {**d, "original_sources": [{**d["original_sources"][0], "name": "x"}]},
+            ),
+        ):
+            (record,) = con.execute(
+                "SELECT record FROM cases WHERE page_id = ?", (page_id,)
+            ).fetchone()
+            new = json.dumps(edit(json.loads(record)), separators=(",", ":"))
+            con.execute("UPDATE cases SET record = ? WHERE page_id = ?", (new, page_id))
+        before = dict(con.execute("SELECT page_id, seq FROM cases"))
+    with Store(db) as s:
+        seq = s.seq
+        result = reparse(s, progress=False)
+        assert (result.updated, result.unchanged, result.failed) == (2, 2, [])
+        changed, _, now = s.changes_since(seq)
+        assert sorted(c.page_id for c in changed) == [2517, 7586] and now == seq + 2
+        assert s.get_case(7586).warnings == ["date_published_in_future"]  # type: ignore[union-attr]
+        assert {s.stored_revision(p)[1] for p in (2146, 2517, 7586, 86)} == {PARSER_VERSION}  # type: ignore[index]
+        assert s.changes_since(before[2146])[0] == changed  # 2146 was not rewritten
+        again = reparse(s, progress=False)
+        assert (again.updated, again.unchanged) == (0, 4)

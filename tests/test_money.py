@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from gdprkb.corpus.money import EUR_RATES, fine_in_eur, parse_fine
+from gdprkb.corpus.money import (
+    EUR_RATES,
+    Fine,
+    amounts_in_text,
+    fine_in_eur,
+    parse_fine,
+    read_fine,
+    same_amount,
+    with_summary_currency,
+)
 
 
 @pytest.mark.parametrize(
@@ -49,7 +58,9 @@ def test_fine_in_kroner_needs_the_jurisdiction() -> None:
     assert parse_fine("50.000 kr", None) == (None, None, "50.000 kr")
 
 
-@pytest.mark.parametrize("text", ["54,609,62 EUR", "60.0000 EUR", "about 5 million EUR", "EUR 5 €"])
+@pytest.mark.parametrize(
+    "text", ["54,609,62 EUR", "60.0000 EUR", "about 5 million EUR", "EUR 5 NOK", "n/a n/a"]
+)
 def test_unparseable_fine_keeps_raw_text(text: str) -> None:
     assert parse_fine(text) == (None, None, text)
 
@@ -65,3 +76,50 @@ def test_fine_in_eur_uses_the_rate_table() -> None:
     assert fine_in_eur(1000.0, None) == 1000.0  # no currency: read as euros
     assert fine_in_eur(1000.0, "XYZ") is None
     assert fine_in_eur(None, "EUR") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "amount", "currency"),
+    [
+        ("€15,000 EUR", 15000.0, "EUR"),  # page 3614
+        ("NOK 250,000 NOK", 250000.0, "NOK"),  # page 3636
+        ("EUR 5 €", 5.0, "EUR"),
+    ],
+)
+def test_one_currency_named_twice_is_one_currency(text: str, amount: float, currency: str) -> None:
+    assert parse_fine(text) == (amount, currency, None)
+
+
+@pytest.mark.parametrize("text", ["-3 EUR", "EUR -3", "\u22123 EUR"])
+def test_negative_amount_is_kept(text: str) -> None:
+    assert parse_fine(text) == (-3.0, "EUR", None)
+
+
+def test_read_fine_says_whether_the_currency_was_written() -> None:
+    assert read_fine("10,000", "Romania") == Fine(10000.0, "RON", None, stated=False)
+    assert read_fine("10,000 RON", "Romania") == Fine(10000.0, "RON", None, stated=True)
+
+
+def test_amounts_in_text() -> None:
+    text = (
+        "The DPA fined it €10,000, later EUR 2.5 million and 10 000 euros; RON 50,000 and "
+        "2,500,000 BGN. In 2019 three companies paid 2000 times. US$ 5m."
+    )
+    assert amounts_in_text(text) == [
+        (10000.0, "EUR"),
+        (2500000.0, "EUR"),
+        (10000.0, "EUR"),
+        (50000.0, "RON"),
+        (2500000.0, "BGN"),
+        (5000000.0, "USD"),
+    ]
+    assert amounts_in_text("") == []
+
+
+def test_bare_fine_takes_the_currency_the_summary_states_it_in() -> None:
+    bare = read_fine("10,000", "Romania")
+    assert with_summary_currency(bare, [(2000.0, "EUR"), (10000.0, "EUR")]).currency == "EUR"
+    assert with_summary_currency(bare, [(2000.0, "EUR")]).currency == "RON"
+    stated = read_fine("10,000 RON", "Romania")
+    assert with_summary_currency(stated, [(10000.0, "EUR")]).currency == "RON"
+    assert same_amount(2.5e6, 2500000.0) and not same_amount(2.5e6, 2.4e6)

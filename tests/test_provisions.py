@@ -5,6 +5,10 @@ from __future__ import annotations
 import pytest
 
 from gdprkb.corpus.provisions import (
+    GDPR,
+    UK_GDPR,
+    Citation,
+    citations,
     gdpr_provisions,
     parse_provision,
     provision_ancestors,
@@ -29,6 +33,11 @@ from gdprkb.corpus.provisions import (
         ("Art. 5 and Art. 6(1)(f) GDPR", [(5, "5"), (6, "6(1)(f)")]),
         ("Article 5 GDPR and § 3 BDSG", [(5, "5")]),
         ("Article 5 BDSG, Article 6 GDPR", [(6, "6")]),
+        ("[6 GDPR]", [(6, "6")]),  # page 5312
+        ("[5(1)(f) GDPR]", [(5, "5(1)(f)")]),
+        ("Article 58 GDPR#2b", [(58, "58(2)(b)")]),  # page 7854, an unrendered link's target
+        ("Article 6 GDPR#1f", [(6, "6(1)(f)")]),
+        ("Article 2(1)(a) UK GDPR", []),  # the UK's law, not the EU GDPR (page 6347)
         ("Recital 153 GDPR", []),
         ("Article 34 UAVG", []),
         ("§ 1 DSG", []),
@@ -72,3 +81,15 @@ def test_provision_key_sorts_numbers_as_numbers() -> None:
         "5(10)",
         "12",
     ]
+
+
+def test_uk_gdpr_citations_are_their_own_law() -> None:
+    """Page 6347: both provisions kept, as the UK GDPR's, "2A" as a paragraph."""
+    assert citations("Article 2(1)(a) UK GDPR") == [Citation(UK_GDPR, 2, "2(1)(a)")]
+    assert citations("Article 3(2A) UK GDPR") == [Citation(UK_GDPR, 3, "3(2A)")]
+    assert citations("Art. 5 and Art. 6 UK-GDPR") == [
+        Citation(UK_GDPR, 5, "5"),
+        Citation(UK_GDPR, 6, "6"),
+    ]
+    assert citations("Article 6 GDPR") == [Citation(GDPR, 6, "6")]
+    assert citations("Article 2A GDPR") == []  # "2A" is never an article

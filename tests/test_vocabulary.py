@@ -38,8 +38,9 @@ def test_language_codes_are_one_vocabulary_with_translation() -> None:
 
 
 def test_sorts_are_one_list_for_api_app_and_cli() -> None:
-    from gdprkb.cli.search import Sort
     from gdprkb.webapp.state import SORTS as APP_SORTS
+
+    from gdprkb.cli.search import Sort
 
     assert list(SORTS) == ["relevance", "date", "fine"]
     assert tuple(APP_SORTS) == tuple(SORTS)

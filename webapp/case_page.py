@@ -12,8 +12,9 @@ import streamlit as st
 from gdprkb.corpus import appeals, present
 from gdprkb.corpus.record import CaseRecord
 from gdprkb.home import Home
-from gdprkb.webapp import backend, nav, translation_controls
-from gdprkb.webapp.text import md_escape, md_link, paragraphs, safe_url
+from gdprkb.webapp import hits, links, resources, translation_controls
+from gdprkb.webapp.text import md_escape, md_link, nowrap, paragraphs, safe_url
+from gdprkb.webapp.urlview import View
 
 LICENCE_URL = "https://creativecommons.org/licenses/by-nc-sa/4.0/"
 # Section heading -> record field, in GDPRhub's order.
@@ -24,13 +25,16 @@ SUMMARY_SECTIONS = (
 )
 
 
-def render(home: Home, page_id: int) -> None:
-    """Draw the case page for `page_id` (a clear message when it is not in the corpus)."""
-    st.button("← Back to results", on_click=nav.back, key="back", type="tertiary")
-    case = backend.get_case(home, page_id)
+def render(home: Home, view: View) -> None:
+    """Draw the case page for `view.case` (a clear message when it is not in the corpus)."""
+    page_id = int(view.case or 0)
+    with st.container(key="back"):
+        st.markdown(links.md("← Back to results", view.with_(case=None)))
+    case = resources.get_case(home, page_id)
     if case is None:
+        shown = str(page_id) if len(str(page_id)) <= 24 else str(page_id)[:24] + "…"
         st.warning(
-            f"No decision with page id {page_id} in the corpus. It may have been removed from "
+            f"No decision with page id {shown} in the corpus. It may have been removed from "
             "GDPRhub, or the corpus has not been harvested yet."
         )
         return
@@ -47,10 +51,10 @@ def render(home: Home, page_id: int) -> None:
                 row.link_button("Original decision", url, icon=":material/description:")
                 break
     with main:
-        render_summary(case)
-        render_machine_translation(case)
-        render_appeals(home, case)
-        render_similar(home, case)
+        render_summary(home, case)
+        render_machine_translation(home, case)
+        render_appeals(home, case, view)
+        render_similar(home, case, view)
     render_sources(case)
 
 
@@ -69,25 +73,18 @@ def infobox_markdown(case: CaseRecord) -> list[tuple[str, str]]:
 
 
 def render_infobox(case: CaseRecord) -> None:
-    """The infobox, one labelled line per field, with the cited GDPR articles as buttons."""
+    """The infobox, one labelled line per field, with the cited GDPR articles as links."""
     box = st.container(border=True)
     box.markdown("  \n".join(f"**{label}:** {value}" for label, value in infobox_markdown(case)))
     if case.gdpr_articles:
         box.caption("GDPR articles cited (open the article and every decision citing it):")
-        row = box.container(horizontal=True, gap="small")
-        for number in case.gdpr_articles:
-            row.button(
-                f"Art. {number}",
-                key=f"case_art_{number}",
-                on_click=nav.open_article,
-                args=(number,),
-                help=f"Article {number} GDPR and every decision citing it",
-            )
+        chips = " · ".join(links.article_link(n) for n in case.gdpr_articles)
+        box.container(key="case_articles").markdown(chips)
 
 
-def render_summary(case: CaseRecord) -> None:
+def render_summary(home: Home, case: CaseRecord) -> None:
     """The English summary: lead, then facts, holding and comment (translation hook)."""
-    translation_controls.summary_control(backend.resolve_home(), case)
+    translation_controls.summary_control(home, case)
     for para in paragraphs(case.lead):
         st.markdown(md_escape(para))
     st.subheader("English summary", anchor=False)
@@ -108,64 +105,57 @@ def render_summary(case: CaseRecord) -> None:
         st.caption("GDPRhub has no summary for this decision yet.")
 
 
-def render_machine_translation(case: CaseRecord) -> None:
+def render_machine_translation(home: Home, case: CaseRecord) -> None:
     """The machine translation of the full decision, collapsed (translation hook)."""
     if not case.machine_translation:
         return
     with st.expander("Full text: machine translation of the original decision"):
         st.caption("Automated translation kept by GDPRhub; check the original source.")
-        translation_controls.full_text_control(backend.resolve_home(), case)
+        translation_controls.full_text_control(home, case)
         for para in paragraphs(case.machine_translation):
             st.markdown(md_escape(para))
 
 
-def render_appeals(home: Home, case: CaseRecord) -> None:
+def render_appeals(home: Home, case: CaseRecord, view: View) -> None:
     """The appeal chain, each step linked to the stored case it names where there is one."""
-    links = appeals.chain(case, backend.case_ids(home))
-    if not links:
+    steps = appeals.chain(case, resources.case_ids(home))
+    if not steps:
         return
     st.subheader("Appeal chain", anchor=False)
-    for link in links:
-        ref = link.ref
+    for step in steps:
+        ref = step.ref
         described = present.appeal_text(ref)
         cols = st.columns([1, 4], vertical_alignment="center")
-        cols[0].markdown(f"**{link.direction}**")
+        cols[0].markdown(f"**{step.direction}**")
         with cols[1]:
-            if link.page_id is not None:
-                st.button(
-                    md_escape(link.title or str(link.page_id)),
-                    key=f"appeal_{link.page_id}",
-                    on_click=nav.open_case,
-                    args=(link.page_id,),
-                    type="tertiary",
-                    icon=":material/gavel:",
-                )
-                if described:
-                    st.caption(md_escape(described))
+            if step.page_id is not None:
+                title = step.title or str(step.page_id)
+                with st.container(key=f"appeal_{step.page_id}"):
+                    st.markdown(":material/gavel: " + links.case_link(title, step.page_id, view))
+                    if described:
+                        st.caption(md_escape(described))
             else:
                 st.markdown(md_link(described or "link", ref.url) + " · *not in the corpus*")
 
 
-def render_similar(home: Home, case: CaseRecord) -> None:
-    """Similar decisions (the index's more-like-this), each opening its case page."""
+def render_similar(home: Home, case: CaseRecord, view: View) -> None:
+    """Similar decisions (the index's more-like-this): authority, date, outcome, each a link."""
     try:
-        hits = backend.similar(home, case.page_id)
-    except backend.SearchUnavailable as err:
+        similar = hits.similar(home, case.page_id)
+    except resources.SearchUnavailable as err:
         st.caption(f"Similar decisions unavailable: {err}")
         return
-    if not hits:
+    if not similar:
         return
     st.subheader("Similar decisions", anchor=False)
-    for hit in hits:
-        cols = st.columns([4, 2], vertical_alignment="center")
-        cols[0].button(
-            md_escape(hit.title),
-            key=f"similar_{hit.page_id}",
-            on_click=nav.open_case,
-            args=(hit.page_id,),
-            type="tertiary",
-        )
-        cols[1].caption(md_escape(" · ".join(x for x in (hit.authority, hit.date) if x)))
+    for hit in similar:
+        meta = [md_escape(hit.authority), nowrap(hit.date), md_escape(hit.outcome)]
+        with st.container(key=f"similar_{hit.page_id}"):
+            st.markdown(
+                links.case_link(hit.title, hit.page_id, view)
+                + "  \n"
+                + " · ".join(m for m in meta if m)
+            )
 
 
 def render_sources(case: CaseRecord) -> None:

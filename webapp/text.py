@@ -20,13 +20,22 @@ __all__ = ["fine_label", "md_escape", "md_link", "paragraphs", "safe_url", "snip
 # slashes and parentheses (inert once `[` is escaped) are left readable.
 _PUNCT = re.compile(r"([\\`*_{}\[\]<>#+\-.!|$~:^=&])")
 _HIGHLIGHT_TAGS = {"b", "strong", "mark", "em"}
+# Streamlit turns `:material/name:` into an icon and bare `http://…` or `www.…` into links
+# after markdown parsing, so backslashes cannot stop them: an invisible WORD JOINER splits
+# each pattern, and the text still reads (and wraps) the same.
+_JOINER = "\u2060"
+_UNLINK = re.compile(r"(?i)\b(https?(?=://)|www(?=\.)|ftp(?=://))|(:)(?=material/)")
+
+
+def _unlink(text: str) -> str:
+    return _UNLINK.sub(lambda m: (m.group(1) or m.group(2)) + _JOINER, text)
 
 
 def md_escape(text: str | None) -> str:
-    """`text` as literal markdown: every markdown-active character backslash-escaped."""
+    """`text` as literal markdown: markdown-active characters escaped, icons and autolinks off."""
     if not text:
         return ""
-    return _PUNCT.sub(r"\\\1", text)
+    return _PUNCT.sub(r"\\\1", _unlink(text))
 
 
 class _Snippet(HTMLParser):
@@ -92,3 +101,13 @@ def md_link(label: str, url: str | None) -> str:
     """A markdown link with an escaped label, or just the escaped label when the URL is unsafe."""
     target = safe_url(url)
     return f"[{md_escape(label)}](<{target}>)" if target else md_escape(label)
+
+
+def nowrap(text: str | None) -> str:
+    """Escaped text that never breaks across lines at its hyphens (dates: 2021‑05‑12)."""
+    return md_escape(text).replace("\\-", "\u2011")
+
+
+def plural(n: int, noun: str) -> str:
+    """`1 decision`, `2 decisions` (counts with thousands separators)."""
+    return f"{n:,} {noun if n == 1 else noun + 's'}"

@@ -10,8 +10,9 @@ from typing import Annotated, Any
 
 import typer
 
-from gdprkb.cli.common import SOME_FAILED, app, json_text, open_store, say
+from gdprkb.cli.common import SOME_FAILED, app, fail, json_text, open_store, say
 from gdprkb.cli.filters import ArticleOpt, CountryOpt, FilterOpt, YearOpt, collect, selected_ids
+from gdprkb.corpus.citation_export import export_citations
 from gdprkb.corpus.export import export as export_cases
 from gdprkb.corpus.ingest import IngestResult, ingest, reparse
 from gdprkb.corpus.workers import default_jobs
@@ -25,6 +26,12 @@ class Format(StrEnum):
     parquet = "parquet"
 
 
+NoWarningsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--no-warnings", help="Leave out cases with data-quality warnings (docs/record-schema.md)."
+    ),
+]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 JobsOpt = Annotated[
     int | None,
@@ -84,18 +91,45 @@ def export_cmd(
     country: CountryOpt = None,
     article: ArticleOpt = None,
     year: YearOpt = None,
+    no_warnings: NoWarningsOpt = False,
+    citations: Annotated[
+        bool,
+        typer.Option(
+            "--citations",
+            help="Export the citation graph instead: one edge per reference (citing, cited, "
+            "text, kind, key, section).",
+        ),
+    ] = False,
 ) -> None:
     """Export cases as CSV (Excel-ready UTF-8), JSONL (the record contract) or Parquet."""
     filters = collect(filter_, country, article, year)
     with open_store(ctx) as store:
         ids = selected_ids(ctx, store, filters)
         try:
-            n = export_cases(store, format.value, out, with_text=with_text, page_id=ids)
+            if citations:
+                n = export_citations(store, format.value, out)
+            else:
+                n = export_cases(
+                    store, format.value, out, with_text=with_text, page_id=ids,
+                    no_warnings=no_warnings,
+                )  # fmt: skip
         except BrokenPipeError:  # `gdprkb export ... | head`: the reader has had enough
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            _drop_stdout()
             return
+        except OSError as err:  # a full disk, a device refusing data: never "exported"
+            if out is None:
+                _drop_stdout()
+            raise fail(f"cannot write {out or 'stdout'}: {err.strerror or err}") from None
+    if citations:
+        typer.echo(f"exported {n} citations" + (f" to {out}" if out else ""), err=True)
+        return
     noun = "case" if n == 1 else "cases"
     typer.echo(f"exported {n} {noun}" + (f" to {out}" if out else ""), err=True)
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so the unwritten rest is not flushed (and failed) at exit."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 @app.command("stats")
@@ -106,14 +140,20 @@ def stats_cmd(
     country: CountryOpt = None,
     article: ArticleOpt = None,
     year: YearOpt = None,
+    no_warnings: NoWarningsOpt = False,
 ) -> None:
-    """Count the stored cases per kind, jurisdiction and year (after any filters)."""
+    """Count the stored cases per kind, jurisdiction, year and data-quality warning (after any
+    filters)."""
     filters = collect(filter_, country, article, year)
     with open_store(ctx) as store:
         ids = selected_ids(ctx, store, filters)
         pages = store.page_counts()
-        total = store.count_cases(page_id=ids)
-        groups = {by: store.counts(by, page_id=ids) for by in ("kind", "jurisdiction", "year")}
+        selected = {"page_id": ids, "no_warnings": no_warnings}
+        total = store.count_cases(**selected)
+        groups: dict[str, list[tuple[Any, int]]] = {
+            by: store.counts(by, **selected) for by in ("kind", "jurisdiction", "year")
+        }
+        groups["warning"] = list(store.warning_counts(**selected))
     # Years read best in order (unknown last); the others most frequent first.
     groups["year"].sort(key=lambda r: (r[0] is None, r[0] or 0))
     if as_json:

@@ -34,11 +34,11 @@ CountryOpt = Annotated[
 ]
 ArticleOpt = Annotated[
     list[int] | None,
-    typer.Option("--article", "-a", help="Shorthand for --filter article=N (1 to 99)."),
+    typer.Option("--article", "-a", metavar="N", help="Shorthand for --filter article=N (1..99)."),
 ]
 YearOpt = Annotated[
     list[int] | None,
-    typer.Option("--year", "-y", help="Shorthand for --filter year=YYYY."),
+    typer.Option("--year", "-y", metavar="YYYY", help="Shorthand for --filter year=YYYY."),
 ]
 
 Filters = dict[str, list[str]]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from typing import Annotated, Any
 
@@ -12,13 +11,14 @@ from gdprkb.cli.common import (
     app,
     fail,
     home_of,
+    json_text,
     library_errors,
     open_engine,
     open_store,
     say,
 )
 from gdprkb.corpus.appeals import cases_named
-from gdprkb.corpus.present import case_text
+from gdprkb.corpus.present import case_text, citations_text
 from gdprkb.corpus.record import CaseRecord
 from gdprkb.corpus.store import Store
 
@@ -69,6 +69,7 @@ def show_cmd(
 
     with open_store(ctx) as store:
         case = find_case(store, ident)
+        cites, cited_by = store.cites(case.page_id), store.cited_by(case.page_id)
     lang = (lang or "").strip().lower() or None
     if lang == "en":
         lang = None
@@ -83,9 +84,11 @@ def show_cmd(
     if as_json:
         out = case.to_dict()
         out["translation"] = translation
-        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        out["cites"], out["cited_by"] = cites, cited_by
+        typer.echo(json_text(out))
     else:
         say(case_text(case, sections, lang and language_name(lang), full))
+        say(citations_text(cites, cited_by))
 
 
 def _progress_bar(quiet: bool) -> Any:

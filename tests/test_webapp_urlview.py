@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gdprkb.webapp.state import View, page_count, parse_view, to_params
+from gdprkb.webapp.urlview import View, facet_value, href, page_count, parse_view, to_params
 
 
 def test_empty_url_is_the_default_search() -> None:
@@ -66,3 +66,27 @@ def test_page_count() -> None:
     assert page_count(0) == 1
     assert page_count(20) == 1
     assert page_count(21) == 2
+
+
+def test_a_stale_count_label_in_the_url_is_read_as_the_value() -> None:
+    view = parse_view({"jurisdiction": "Spain (26)", "authority": ["AEPD (Spain) (1,204)"]})
+    assert view.filters == {"jurisdiction": ("Spain",), "authority": ("AEPD (Spain)",)}
+    # A value that merely ends in a parenthesis is left alone.
+    assert parse_view({"authority": "AEPD (Spain)"}).filters == {"authority": ("AEPD (Spain)",)}
+    assert facet_value("Spain (26)") == "Spain" and facet_value("Art (a)") == "Art (a)"
+
+
+def test_huge_and_garbage_numbers_never_raise() -> None:
+    view = parse_view(
+        {"case": "9999999999999999999999999", "article": "1e9", "year_from": "99999999999",
+         "page": "9" * 5000, "fine_min": "nan"}
+    )  # fmt: skip
+    assert view.case == 9999999999999999999999999  # kept: the case page says it is unknown
+    assert view.article is None and view.year_from is None and view.fine_min is None
+    assert view.page == 1
+
+
+def test_links_carry_the_view_and_charts_are_part_of_the_url() -> None:
+    view = View(q="a b", filters={"jurisdiction": ("Spain",)}, charts=True)
+    assert parse_view(to_params(view)) == view
+    assert href(View(case=12, q="a b")) == "?case=12&q=a+b"

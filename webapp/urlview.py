@@ -1,11 +1,14 @@
-"""The app's view state and its URL form: what is shown, as query parameters, both ways.
+"""The URL view model: what the app shows, as query parameters, both ways.
 
 Pure functions: the URL is parsed into a `View` and a `View` is written back as a dict for
-`st.query_params.from_dict`, so a reload or a shared link restores the same view.
+`st.query_params.from_dict` (or a link's `?...`), so a reload, a shared link, Back and Forward
+restore the same view. Hand-edited or stale values are repaired or dropped, never raised.
 """
 
 from __future__ import annotations
 
+import re
+import urllib.parse
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
@@ -49,6 +52,7 @@ class View:
     page: int = 1
     case: int | None = None
     article: int | None = None
+    charts: bool = False  # the result set as charts instead of cards
 
     def with_(self, **changes: object) -> View:
         """A copy with some fields changed."""
@@ -77,11 +81,34 @@ def _first(params: Mapping[str, str | list[str]], key: str) -> str | None:
     return vals[-1] if vals else None
 
 
+# Years a decision can carry; anything else in a URL is dropped rather than passed to a widget.
+YEAR_RANGE = (1900, 2999)
+# A sidebar label ("Spain (26)", "AEPD (Spain) (1,204)") as an older app version or a
+# browser holding a stale label wrote it into a URL: the value is the part before the count.
+_COUNT_SUFFIX = re.compile(r"^(.*\S)\s+\((\d[\d,]*)\)$")
+# Longer digit strings are no id, year or page anyone can mean (and `int()` of a huge digit
+# string is itself slow).
+_MAX_DIGITS = 100
+
+
+def facet_value(text: str) -> str:
+    """A filter value from a URL or a widget: a trailing count label is dropped."""
+    m = _COUNT_SUFFIX.match(text.strip())
+    return m.group(1) if m else text.strip()
+
+
 def _int(text: str | None) -> int | None:
+    if text is None or len(text.strip()) > _MAX_DIGITS:
+        return None
     try:
-        return int(text) if text is not None else None
+        return int(text)
     except ValueError:
         return None
+
+
+def _year(text: str | None) -> int | None:
+    value = _int(text)
+    return value if value is not None and YEAR_RANGE[0] <= value <= YEAR_RANGE[1] else None
 
 
 def _float(text: str | None) -> float | None:
@@ -96,7 +123,7 @@ def _float(text: str | None) -> float | None:
 def parse_view(params: Mapping[str, str | list[str]]) -> View:
     """The view a URL asks for; malformed values are dropped, never raised."""
     filters = {
-        key: tuple(dict.fromkeys(_values(params, url_key(key))))
+        key: tuple(dict.fromkeys(facet_value(v) for v in _values(params, url_key(key))))
         for key in FACETS
         if _values(params, url_key(key))
     }
@@ -105,14 +132,15 @@ def parse_view(params: Mapping[str, str | list[str]]) -> View:
     return View(
         q=_first(params, "q") or "",
         filters=filters,
-        year_from=_int(_first(params, "year_from")),
-        year_to=_int(_first(params, "year_to")),
+        year_from=_year(_first(params, "year_from")),
+        year_to=_year(_first(params, "year_to")),
         fine_min=_float(_first(params, "fine_min")),
         fine_max=_float(_first(params, "fine_max")),
         sort=sort if sort in SORTS else "relevance",
         page=page if page and page > 0 else 1,
         case=_int(_first(params, "case")),
         article=_int(_first(params, "article")),
+        charts=_first(params, "show") == "charts",
     )
 
 
@@ -144,9 +172,16 @@ def to_params(view: View) -> dict[str, str | list[str]]:
         out["sort"] = view.sort
     if view.page != 1:
         out["page"] = str(view.page)
+    if view.charts:
+        out["show"] = "charts"
     return out
 
 
 def page_count(total: int, page_size: int = PAGE_SIZE) -> int:
     """How many result pages `total` hits fill (at least one)."""
     return max(1, -(-total // page_size))
+
+
+def href(view: View) -> str:
+    """A relative link (`?case=12&q=...`) to a view: opens in place or, middle-clicked, a tab."""
+    return "?" + urllib.parse.urlencode(to_params(view), doseq=True)
