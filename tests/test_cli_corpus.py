@@ -207,22 +207,6 @@ def test_real_entry_point(tmp_path: Path, few: Path) -> None:
     assert json.loads(proc.stdout)["cases"] == 2
 
 
-def test_every_option_and_export_column_is_documented() -> None:
-    import typer.main
-
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    section = readme.split("<!-- section:corpus -->")[1].split("<!-- /section:corpus -->")[0]
-    group = typer.main.get_command(app)
-    for name in ("ingest", "reparse", "export", "stats"):
-        assert f"gdprkb {name}" in section
-        for param in group.commands[name].params:  # type: ignore[attr-defined]
-            for opt in param.opts:
-                if opt.startswith("--"):
-                    assert opt in section, f"{name} {opt} is not in the README"
-    for column in [*COLUMNS, "lead", "machine_translation"]:
-        assert column in section, f"export column {column} is not in the README"
-
-
 def test_export_into_a_closed_pipe_ends_quietly(home: Path) -> None:
     gdprkb = Path(sys.executable).with_name("gdprkb")
     proc = subprocess.Popen(
