@@ -38,17 +38,29 @@ _TODO = re.compile(
 # Invisible marks editors paste in: LRM/RLM, zero-width space/joiners, BOM, soft hyphen.
 INVISIBLE_CHARS = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"
 _INVISIBLE = re.compile(f"[{INVISIBLE_CHARS}]")
+# Control characters other than tab, newline and the other whitespace the callers collapse
+# (CR, VT, FF): ESC, BEL, C1's CSI... would drive a terminal (colours, titles, hyperlinks).
+# NUL is left alone: lxml never yields one, and sections.py uses it as its paragraph mark.
+CONTROL_CHARS = "\x01-\x08\x0e-\x1f\x7f-\x9f"
+_CONTROL = re.compile(f"[{CONTROL_CHARS}]")
+_UNWANTED = re.compile(f"[{CONTROL_CHARS}{INVISIBLE_CHARS}]")
+
+
+def strip_controls(text: str) -> str:
+    """Drop control characters other than tab and newline (and the whitespace ones)."""
+    return _CONTROL.sub("", text) if _CONTROL.search(text) else text
 
 
 def strip_invisible(text: str) -> str:
-    """Drop invisible marks (str.isascii() is O(1) and answers for most values)."""
+    """Drop invisible marks and control characters (other than tab and newline)."""
     if text.isascii():
-        return text
+        # One C-speed scan; ASCII text has no invisible marks, only maybe controls.
+        return _CONTROL.sub("", text) if _CONTROL.search(text) else text
     if len(text) < 2000:
-        return _INVISIBLE.sub("", text)
-    # On long texts eight substring scans beat one regex scan.
-    if any(ch in text for ch in INVISIBLE_CHARS):
-        return _INVISIBLE.sub("", text)
+        return _UNWANTED.sub("", text)
+    # On long texts a few substring scans and one control scan beat one regex substitution.
+    if _CONTROL.search(text) or any(ch in text for ch in INVISIBLE_CHARS):
+        return _UNWANTED.sub("", text)
     return text
 
 

@@ -9,8 +9,10 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from gdprkb.corpus.clean import strip_controls
+
 # Bump whenever parse output changes, so `gdprkb reparse` knows what is stale.
-PARSER_VERSION = 4
+PARSER_VERSION = 5
 
 Kind = Literal["dpa", "court"]
 
@@ -24,6 +26,11 @@ class PageMeta:
     revision_id: int
     categories: list[str] = field(default_factory=list)
     url: str | None = None
+
+    def __post_init__(self) -> None:
+        # A title comes from the wiki (or a hostile copy of it): no terminal control codes.
+        object.__setattr__(self, "title", strip_controls(self.title))
+        object.__setattr__(self, "categories", [strip_controls(c) for c in self.categories])
 
 
 @dataclass

@@ -109,6 +109,17 @@ WARNING_COUNTS = (
 COUNTABLE = ("kind", "jurisdiction", "authority", "type", "outcome", "year")
 
 
+def _int(name: str, value: Any) -> int:
+    """A filter's number as SQLite can hold it (a 64-bit integer); ValueError naming it if not."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} {value!r} is not a whole number") from None
+    if not -(2**63) <= number < 2**63:
+        raise ValueError(f"{name} {value} is out of range")
+    return number
+
+
 def _as_list(value: Any) -> list[Any]:
     if isinstance(value, list | tuple | set | frozenset):
         return list(value)
@@ -125,15 +136,17 @@ def where(filters: dict[str, Any]) -> tuple[str, list[Any]]:
             continue
         if name in COLUMN_FILTERS:
             values = _as_list(value)
+            if name == "year":
+                values = [_int(name, v) for v in values]
             # Any of several values: jurisdiction=["Germany", "Austria"].
             ors = " OR ".join([COLUMN_FILTERS[name]] * len(values))
             clauses.append(f"({ors})")
             params.extend(values)
         elif name in RANGE_FILTERS:
             clauses.append(RANGE_FILTERS[name])
-            params.append(int(value))
+            params.append(_int(name.replace("_", "-"), value))
         elif name == "article":
-            values = [int(a) for a in _as_list(value)]
+            values = [_int("article", a) for a in _as_list(value)]
             marks = ", ".join("?" * len(values))
             clauses.append(
                 f"page_id IN (SELECT page_id FROM case_articles WHERE article IN ({marks}))"

@@ -11,7 +11,7 @@ from typing import Any
 
 import golden
 import pytest
-from fragments import parse_decision
+from fragments import decision, parse_decision
 
 from gdprkb.corpus.parse import content_html, page_url, parse_page, read_meta
 from gdprkb.corpus.provisions import gdpr_provisions
@@ -419,3 +419,19 @@ def test_bare_fine_takes_the_summary_currency() -> None:
     # A currency written in the infobox is never replaced.
     r = parse_decision({"Jurisdiction": "Romania", "Fine": "10,000 RON"}, "fined it €10,000")
     assert r.fine_currency == "RON"
+
+
+def test_control_characters_never_reach_the_record() -> None:
+    """Issue 10 §6: CSI colours, OSC titles and hyperlinks, BEL, C1 CSI from page text."""
+    esc = "\x1b[31mred\x1b[0m \x1b]0;title\x07 \x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\ \x9b1m"
+    padding = "words " * 700  # past the first 4 KB, where many controls mean a binary file
+    r = parse_page(
+        decision({"Parties": "ACME\x1b[1m", "Fine": "1,000 EUR"}, f"{padding}Facts{esc}\ttab"),
+        PageMeta(title=f"Testhub{esc} - 1", page_id=9100, revision_id=7),
+    )
+    assert isinstance(r, CaseRecord)
+    texts = [r.title, r.facts or "", *r.parties, json.dumps(r.to_dict(), ensure_ascii=False)]
+    for text in texts:
+        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", text), text
+    assert r.parties == ["ACME[1m"]
+    assert r.title == "Testhub[31mred[0m ]0;title ]8;;http://x\\link]8;;\\ 1m - 1"

@@ -183,12 +183,17 @@ def _sidebar(
         if year is not None and not lo <= year <= hi:
             # A year outside the corpus (a hand-edited URL) would make the widget raise.
             st.session_state[key] = min(max(year, lo), hi)
-    cols = sb.columns(2)
-    cols[0].number_input("Year from", min_value=lo, max_value=hi, step=1, key="w_year_from")
-    cols[1].number_input("Year to", min_value=lo, max_value=hi, step=1, key="w_year_to")
+    # value=None: an emptied box means "no bound", not the minimum (Streamlit's default).
     cols = sb.columns(2)
     cols[0].number_input(
-        "Fine from (€)", min_value=0.0, step=1000.0, key="w_fine_min", format="%.0f"
+        "Year from", value=None, min_value=lo, max_value=hi, step=1, key="w_year_from"
     )
-    cols[1].number_input("Fine to (€)", min_value=0.0, step=1000.0, key="w_fine_max", format="%.0f")
+    cols[1].number_input("Year to", value=None, min_value=lo, max_value=hi, step=1, key="w_year_to")
+    cols = sb.columns(2)
+    cols[0].number_input(
+        "Fine from (€)", value=None, min_value=0.0, step=1000.0, key="w_fine_min", format="%.0f"
+    )
+    cols[1].number_input(
+        "Fine to (€)", value=None, min_value=0.0, step=1000.0, key="w_fine_max", format="%.0f"
+    )
     sb.caption("Fines in other currencies are compared at an approximate euro rate.")

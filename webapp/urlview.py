@@ -120,6 +120,11 @@ def _float(text: str | None) -> float | None:
     return value if value is not None and value == value and abs(value) != float("inf") else None
 
 
+def _amount(text: str | None) -> float | None:
+    value = _float(text)
+    return value if value is not None and value >= 0 else None
+
+
 def parse_view(params: Mapping[str, str | list[str]]) -> View:
     """The view a URL asks for; malformed values are dropped, never raised."""
     filters = {
@@ -134,8 +139,8 @@ def parse_view(params: Mapping[str, str | list[str]]) -> View:
         filters=filters,
         year_from=_year(_first(params, "year_from")),
         year_to=_year(_first(params, "year_to")),
-        fine_min=_float(_first(params, "fine_min")),
-        fine_max=_float(_first(params, "fine_max")),
+        fine_min=_amount(_first(params, "fine_min")),
+        fine_max=_amount(_first(params, "fine_max")),
         sort=sort if sort in SORTS else "relevance",
         page=page if page and page > 0 else 1,
         case=_int(_first(params, "case")),
