@@ -34,9 +34,12 @@ _SEQUENCE = re.compile(
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-def strip_controls(text: str) -> str:
+def terminal_safe(text: str) -> str:
     """Text safe for a terminal: escape sequences and control characters other than newline
-    and tab removed (page text must not recolour, retitle or rewrite the reader's terminal)."""
+    and tab removed (page text must not recolour, retitle or rewrite the reader's terminal).
+
+    Stricter than corpus.clean.strip_controls (stored text): whole sequences go, not only their
+    ESC, and CR, VT and FF too, since they move the cursor."""
     if text.isprintable():
         return text
     return _CONTROL.sub("", _SEQUENCE.sub("", text))

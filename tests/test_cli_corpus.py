@@ -184,24 +184,6 @@ def test_export_errors_are_clean(home: Path) -> None:
     assert "'xlsx' is not one of" in res.output
 
 
-@pytest.mark.parametrize(
-    ("args", "message"),
-    [
-        (("export", "-f", "jsonl", "--year", "99999999999999999999"), "year 99999999999999999999"),
-        (("export", "-f", "csv", "--article", str(10**30)), f"article {10**30}"),
-        (("stats", "--year-from", str(2**63)), f"year-from {2**63}"),
-        (("stats", "--year-to", str(-(2**64))), f"year-to {-(2**64)}"),
-    ],
-)
-def test_out_of_range_filters_are_one_line_errors(
-    home: Path, args: tuple[str, ...], message: str
-) -> None:
-    """Issue 10 §4: a number SQLite cannot hold was an OverflowError traceback."""
-    res = run(home, *args)
-    assert res.exit_code == 2
-    assert res.stderr.strip() == f"error: {message} is out of range"
-
-
 def test_real_entry_point(tmp_path: Path, few: Path) -> None:
     gdprkb = Path(sys.executable).with_name("gdprkb")
     home = tmp_path / "h"

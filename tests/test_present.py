@@ -13,7 +13,7 @@ from gdprkb.corpus.present import (
     case_text,
     fine_label,
     infobox_rows,
-    strip_controls,
+    terminal_safe,
 )
 from gdprkb.corpus.record import AppealRef, CaseRecord
 from gdprkb.corpus.store import Store
@@ -98,5 +98,5 @@ def test_the_app_shows_the_same_rows_as_markdown(cases: list[CaseRecord]) -> Non
         ("Ünïcödé – “quotes”", "Ünïcödé – “quotes”"),
     ],
 )
-def test_strip_controls(raw: str, safe: str) -> None:
-    assert strip_controls(raw) == safe
+def test_terminal_safe(raw: str, safe: str) -> None:
+    assert terminal_safe(raw) == safe

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from gdprkb import __version__
-from gdprkb.corpus.present import strip_controls
+from gdprkb.corpus.present import terminal_safe
 from gdprkb.home import Home
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ def fail(message: str, code: int = NOTHING_DONE) -> typer.Exit:
 
 def say(text: str, *, err: bool = False, fg: str | None = None) -> None:
     """Print text holding page data: terminal control sequences stripped, also when piped."""
-    typer.secho(strip_controls(text), err=err, fg=fg)
+    typer.secho(terminal_safe(text), err=err, fg=fg)
 
 
 # JSON escapes C0 controls itself; C1 controls (U+0080..U+009F, e.g. the 8-bit CSI) and DEL

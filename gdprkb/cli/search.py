@@ -24,7 +24,7 @@ from gdprkb.cli.common import (
     say,
 )
 from gdprkb.cli.filters import ArticleOpt, CountryOpt, FilterOpt, YearOpt, collect
-from gdprkb.corpus.present import strip_controls
+from gdprkb.corpus.present import terminal_safe
 from gdprkb.index.batch import Rewrite, search_lines
 from gdprkb.index.search import SearchResult
 from gdprkb.index.vocabulary import SORTS
@@ -64,7 +64,7 @@ def _terminal_snippet(snippet: str, color: bool) -> str:
     parts = re.split(r'<b class="match">(.*?)</b>', snippet)
     out = []
     for i, part in enumerate(parts):
-        text = strip_controls(html.unescape(re.sub(r"<[^>]+>", "", part)))
+        text = terminal_safe(html.unescape(re.sub(r"<[^>]+>", "", part)))
         if i % 2:
             text = typer.style(text, bold=True) if color else f"[{text}]"
         out.append(text)
@@ -88,7 +88,7 @@ def _print_result(res: SearchResult, color: bool) -> None:
             meta.append(f"fine {hit.fine_amount:,.0f} {hit.fine_currency or ''}".strip())
         if hit.gdpr_articles:
             meta.append("Art. " + ", ".join(map(str, hit.gdpr_articles[:8])))
-        title = strip_controls(hit.title)
+        title = terminal_safe(hit.title)
         typer.echo(f"\n{i}. {typer.style(title, bold=True) if color else title}")
         say("   " + " · ".join(str(m) for m in meta if m))
         # The page id first: `gdprkb show ID` opens the case.
