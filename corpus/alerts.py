@@ -13,7 +13,7 @@ import json
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -48,6 +48,7 @@ _SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 MAX_QUERY_CHARS = 2000  # a saved search is something a person typed
 
 Filters = dict[str, list[str]]
+Then = Callable[[], None] | None
 
 
 class AlertError(ValueError):
@@ -202,8 +203,11 @@ class AlertStore:
             out.update(int(r[0]) for r in cur)
         return out
 
-    def set_baseline(self, name: str, seq: int, matched: Iterable[int], at: str) -> None:
-        """First check: remember every current match and the sequence number; report nothing."""
+    def set_baseline(
+        self, name: str, seq: int, matched: Iterable[int], at: str, then: Then = None
+    ) -> None:
+        """First check: remember every current match and the sequence number; report nothing.
+        `then` runs inside the transaction (see record_check)."""
         with self._txn():
             self._db.execute("DELETE FROM alert_matches WHERE name = ?", (name,))
             self._db.executemany(
@@ -213,6 +217,8 @@ class AlertStore:
             self._db.execute(
                 "UPDATE alerts SET seq = ?, checked = ? WHERE name = ?", (seq, at, name)
             )
+            if then is not None:
+                then()
 
     def record_check(
         self,
@@ -223,9 +229,15 @@ class AlertStore:
         unmatched: Iterable[int],
         new: Iterable[int],
         at: str,
+        then: Then = None,
     ) -> None:
         """One check's outcome, all or nothing: pages that match now, pages that no longer
-        do (edited or deleted), the new decisions to report, and the sequence number seen."""
+        do (edited or deleted), the new decisions to report, and the sequence number seen.
+
+        `then` (writing the feed) runs inside the transaction, seeing its writes: if it fails
+        or the process dies first, nothing is recorded and the next check reports the same
+        decisions again; a new decision is never recorded without reaching its feed.
+        """
         with self._txn():
             self._db.executemany(
                 "DELETE FROM alert_matches WHERE name = ? AND page_id = ?",
@@ -242,6 +254,8 @@ class AlertStore:
             self._db.execute(
                 "UPDATE alerts SET seq = ?, checked = ? WHERE name = ?", (seq, at, name)
             )
+            if then is not None:
+                then()
 
     def hits(self, name: str, limit: int = 100) -> list[tuple[int, str]]:
         """(page id, when found) of the alert's most recent new decisions, newest first."""

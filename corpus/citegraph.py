@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from gdprkb.corpus import citations
@@ -217,13 +218,60 @@ def rebuild(db: sqlite3.Connection, cases: Iterable[tuple[CaseRecord, bytes | No
 
 
 def cites(db: sqlite3.Connection, page_id: int) -> list[dict[str, Any]]:
-    """The references a case makes: [{kind, key, text, section, cited}] in stored order."""
+    """The references a case makes, in page order: [{kind, key, text, section, cited,
+    cited_title}] (cited and its title None when the decision is not in the corpus)."""
     cur = db.execute(
-        "SELECT kind, key, text, section, cited FROM citations"
-        f" WHERE citing = ? AND {IS_REFERENCE} ORDER BY rowid",
+        "SELECT c.kind, c.key, c.text, c.section, c.cited, p.title FROM citations c"
+        " LEFT JOIN pages p ON p.page_id = c.cited"
+        f" WHERE c.citing = ? AND {IS_REFERENCE} ORDER BY c.rowid",
         (page_id,),
     )
-    return [dict(zip(("kind", "key", "text", "section", "cited"), r, strict=True)) for r in cur]
+    names = ("kind", "key", "text", "section", "cited", "cited_title")
+    return [dict(zip(names, r, strict=True)) for r in cur]
+
+
+def most_cited(
+    db: sqlite3.Connection, citing: Iterable[int], limit: int = 20
+) -> list[dict[str, Any]]:
+    """What the given cases cite most: [{cited, title, key, kind, count}] by distinct citing
+    cases, most first. Decisions in the corpus count by page (every way of citing them);
+    CJEU judgments and ECLIs the corpus lacks count by their key (cited and title None)."""
+    wanted = {int(p) for p in citing}
+    counts: dict[tuple[int | None, str | None], set[int]] = {}
+    kinds: dict[tuple[int | None, str | None], str] = {}
+    cur = db.execute(
+        "SELECT citing, cited, kind, key FROM citations"
+        " WHERE cited IS NOT NULL OR kind IN ('cjeu', 'ecli')"
+    )
+    for who, cited, kind, key in cur:
+        if who not in wanted:
+            continue
+        group = (int(cited), None) if cited is not None else (None, key)
+        counts.setdefault(group, set()).add(int(who))
+        kinds.setdefault(group, kind)
+    top = sorted(counts.items(), key=lambda kv: (-len(kv[1]), kv[0][1] or "", kv[0][0] or 0))
+    top = top[:limit]
+    ids = [g[0] for g, _ in top if g[0] is not None]
+    titles = (
+        dict(
+            db.execute(
+                f"SELECT page_id, title FROM pages WHERE page_id IN ({', '.join('?' * len(ids))})",
+                ids,
+            )
+        )
+        if ids
+        else {}
+    )
+    return [
+        {
+            "cited": pid,
+            "title": titles.get(pid) if pid is not None else None,
+            "key": key,
+            "kind": kinds[(pid, key)],
+            "count": len(who),
+        }
+        for (pid, key), who in top
+    ]
 
 
 def cited_by(db: sqlite3.Connection, page_id: int) -> list[dict[str, Any]]:
@@ -275,3 +323,53 @@ def edges(db: sqlite3.Connection) -> Iterable[dict[str, Any]]:
     names = ("citing", "cited", "text", "kind", "key", "section")
     for row in cur:
         yield dict(zip(names, row, strict=True))
+
+
+@dataclass
+class CitationFacts:
+    """What the search index keeps of a case's citations: the keys it cites (its references'
+    keys and the CJEU/ECLI keys of the pages they resolve to), those pages, its cited-by count."""
+
+    keys: set[str] = field(default_factory=set)
+    cited: set[int] = field(default_factory=set)
+    cited_by: int = 0
+
+    def terms(self) -> list[str]:
+        """The index terms of `cites:`: every key and every cited page id, sorted."""
+        return sorted(self.keys | {str(p) for p in self.cited})
+
+
+def facts(
+    db: sqlite3.Connection, page_ids: Iterable[int] | None = None
+) -> dict[int, CitationFacts]:
+    """page_id -> CitationFacts for the given cases (all cases that cite or are cited: None)."""
+    ids = None if page_ids is None else sorted({int(p) for p in page_ids})
+    if ids is not None and len(ids) > 500:  # beyond SQL parameter limits: read all, keep some
+        wanted = set(ids)
+        return {p: f for p, f in facts(db).items() if p in wanted}
+    where, params = "", []
+    if ids is not None:
+        where, params = f" AND citing IN ({', '.join('?' * len(ids))})", list(ids)
+    out: dict[int, CitationFacts] = {}
+    targets: dict[int, list[str]] = {}
+    rows = db.execute(
+        f"SELECT citing, key, cited FROM citations WHERE {IS_REFERENCE}{where}", params
+    ).fetchall()
+    cited_pages = {int(c) for _, _, c in rows if c is not None}
+    if cited_pages:
+        marks = ", ".join("?" * len(cited_pages))
+        for pid, key in db.execute(
+            "SELECT page_id, key FROM case_keys WHERE kind IN ('cjeu', 'ecli')"
+            f" AND page_id IN ({marks})",
+            sorted(cited_pages),
+        ):
+            targets.setdefault(int(pid), []).append(key)
+    for citing, key, cited in rows:
+        f = out.setdefault(int(citing), CitationFacts())
+        f.keys.add(key)
+        if cited is not None:
+            f.cited.add(int(cited))
+            f.keys.update(targets.get(int(cited), ()))
+    for pid, n in cited_by_counts(db, ids).items():
+        out.setdefault(pid, CitationFacts()).cited_by = n
+    return out

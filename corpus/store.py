@@ -26,6 +26,7 @@ from zlib_ng import zlib_ng as zlib
 
 from gdprkb.corpus import citegraph, tables
 from gdprkb.corpus.citations import Reference
+from gdprkb.corpus.citegraph import CitationFacts
 from gdprkb.corpus.record import (
     PARSER_VERSION,
     ArticlePage,
@@ -516,6 +517,16 @@ class Store:
     def cited_by_counts(self, page_ids: Iterable[int] | None = None) -> dict[int, int]:
         """page_id -> how many cases cite it (cited pages only; all of them without page_ids)."""
         return citegraph.cited_by_counts(self._db, page_ids)
+
+    def most_cited(self, citing: Iterable[int], limit: int = 20) -> list[dict[str, Any]]:
+        """What the given cases cite most: [{cited, title, key, kind, count}], most first."""
+        with self._snapshot():
+            return citegraph.most_cited(self._db, citing, limit)
+
+    def citation_facts(self, page_ids: Iterable[int] | None = None) -> dict[int, CitationFacts]:
+        """page_id -> what the search index keeps of its citations (cited keys, pages, count)."""
+        with self._snapshot():
+            return citegraph.facts(self._db, page_ids)
 
     def citation_edges(self) -> Iterator[dict[str, Any]]:
         """The citation graph: {citing, cited, text, kind, key, section} per reference."""

@@ -131,11 +131,12 @@ def full_build(
     count = 0
     try:
         total = store.count_cases()
+        cites = store.citation_facts()
         cases = tqdm(
             store.iter_cases(), total=total, desc="indexing", unit="case", disable=not progress
         )
         for case in cases:
-            writer.add_document(**to_document(case))
+            writer.add_document(**to_document(case, cites.get(case.page_id)))
             count += 1
     except BaseException:
         writer.cancel()
@@ -164,10 +165,11 @@ def _incremental(store: Store, index_dir: Path, last_seq: int, *, progress: bool
         docs = ix.doc_count()
         ix.close()
         return BuildReport("unchanged", 0, 0, seq, time.perf_counter() - t0, docs)
+    cites = store.citation_facts(c.page_id for c in changed)
     writer = _writer(ix)
     try:
         for case in tqdm(changed, desc="re-indexing", unit="case", disable=not progress):
-            writer.update_document(**to_document(case))
+            writer.update_document(**to_document(case, cites.get(case.page_id)))
         for page_id in deleted:
             writer.delete_by_term("page_id", str(page_id))
     except BaseException:

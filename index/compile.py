@@ -18,6 +18,7 @@ from whoosh import query as wq
 from whoosh.reading import IndexReader
 from whoosh.support.charset import accent_map
 
+from gdprkb.corpus.citations import reference_key
 from gdprkb.corpus.money import EUR_RATES
 from gdprkb.corpus.provisions import parse_provision
 from gdprkb.index import querylang as ql
@@ -346,6 +347,18 @@ def _date(value: str, spec: Field, ctx: Context) -> wq.Query:
         return wq.NullQuery()
 
 
+def _cites(value: str, spec: Field, ctx: Context) -> wq.Query:
+    """`cites:C-311/18`, `cites:ECLI:EU:C:2020:559`, `cites:PS/00117/2022`, `cites:5590`."""
+    key = reference_key(value)
+    if not key:
+        ctx.warnings.append(
+            f'"cites:{value}" names no decision; write a case number (cites:C-311/18), '
+            "an ECLI or a page id."
+        )
+        return wq.NullQuery()
+    return wq.Term("cites", key)
+
+
 _RESOLVERS: dict[str, Callable[[str, Field, Context], wq.Query]] = {
     "facet": _facet,
     "language": _language,
@@ -354,4 +367,5 @@ _RESOLVERS: dict[str, Callable[[str, Field, Context], wq.Query]] = {
     "year": _year,
     "fine": _fine,
     "date": _date,
+    "cites": _cites,
 }

@@ -23,12 +23,13 @@ from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.support.charset import accent_map
 
 from gdprkb.corpus.checks import is_flagged
+from gdprkb.corpus.citegraph import CitationFacts
 from gdprkb.corpus.money import fine_in_eur
 from gdprkb.corpus.provisions import provision_ancestors, provision_key
 from gdprkb.corpus.record import CaseRecord
 
 # Bump when fields or analysis change: `gdprkb index` then rebuilds from scratch.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 # Text fields with the BM25F weight each gets when a plain word is searched (0: only through
 # its `field:`). "exact" is all the text again, unstemmed: the exact word forms typed score above
@@ -113,6 +114,9 @@ def build_schema() -> Schema:
         # the stored fields, so a hit loads it only when its snippet must come from there.
         "mt_text": COLUMN(CompressedBytesColumn()),
         "provision_tree": KEYWORD(analyzer=multi),
+        # Citations (corpus/citegraph.CitationFacts): `cites:` terms, and how many cite it.
+        "cites": KEYWORD(analyzer=multi),
+        "cited_n": NUMERIC(int, sortable=True, default=0),
     }
     # Field weights apply at query time (index/compile.py), so changing them needs no rebuild.
     for name in TEXT_FIELDS:
@@ -181,8 +185,8 @@ def display_fields(case: CaseRecord) -> dict[str, object]:
     }
 
 
-def to_document(case: CaseRecord) -> dict[str, object]:
-    """The Whoosh document for one case."""
+def to_document(case: CaseRecord, cites: CitationFacts | None = None) -> dict[str, object]:
+    """The Whoosh document for one case (with its citations, read by the build from the store)."""
     facets = facet_values(case)
     doc: dict[str, object] = {
         "page_id": str(case.page_id),
@@ -215,6 +219,9 @@ def to_document(case: CaseRecord) -> dict[str, object]:
             )
         ),
     }
+    if cites is not None:
+        doc["cites"] = "\t".join(cites.terms())
+        doc["cited_n"] = cites.cited_by
     # A flagged fine (a Spanish case fined in BGN, a negative amount) is in no fine range or
     # fine sort: it is shown as the page has it, but not compared as if it were right.
     fine = (

@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -332,6 +333,34 @@ class SearchIndex:
             table = self._current()[1]
             _, _, ranked, _ = self._execute(query, filters, sort, max(table.size, 1))
             return [int(table.page_id[d]) for _, d in ranked]
+
+    def exact_matches(
+        self,
+        query: str = "",
+        *,
+        filters: ql.Filters | None = None,
+        among: Collection[int] | None = None,
+    ) -> tuple[set[int], list[str]]:
+        """(page ids matching the query as written, what the language would repair in it).
+
+        For saved searches (index/alert_check.py): no any-word fallback, and only among the
+        page ids `among` when given (empty: no search, the warnings only). TimeoutError past
+        the time limit, as a partial answer would be wrong.
+        """
+        with self._lock:
+            understood = ql.understand(query, filters)
+            searcher, table = self._current()
+            compiled = compile_query(understood.node, Context(searcher.reader(), table.values))
+            warnings = list(dict.fromkeys([*understood.warnings, *compiled.warnings]))
+            if among is not None:
+                if not among:
+                    return set(), warnings
+                only = wq.Or([wq.Term("page_id", str(p)) for p in sorted(among)])
+                compiled = Compiled(wq.And([compiled.query, only]), [], compiled.warnings)
+            matched, _, timed_out = self._run(searcher, compiled, "date", 0, table)
+            if timed_out:
+                raise TimeoutError(f"the search {query!r} took longer than {TIME_LIMIT_S:g} s")
+            return {int(table.page_id[d]) for d in matched}, warnings
 
     def more_like_this(self, page_id: int, n: int = 5) -> list[Hit]:
         """Up to n decisions whose summaries share the most distinctive terms with this one."""

@@ -14,6 +14,7 @@ A field's `resolve` says how a typed value becomes a query (index/compile.py):
   fine      an amount in euros or range: `>10000`, `1000..5000`, `yes`, `no`
   date      a date decided or range: `2021-03`, `2021-01-01..2021-06-30`
   flag      yes / no
+  cites     a cited decision: CJEU case number, ECLI, national case number or page id
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Literal
 
 from gdprkb.languages import LANGUAGE_NAMES
 
-Resolve = Literal["words", "facet", "language", "article", "year", "fine", "date", "flag"]
+Resolve = Literal["words", "facet", "language", "article", "year", "fine", "date", "flag", "cites"]
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,8 @@ FIELDS: tuple[Field, ...] = (
     Field("machine_translation", "translation", ("machine_translation",), "words",
           text_fields=("machine_translation",), example="translation:Videoüberwachung",
           meaning="words in the machine translation of the full decision"),
+    Field("cites", "cites", ("cited",), "cites", example="cites:C-311/18",
+          meaning="decisions citing a decision (case number, ECLI or page id)"),
     Field("text", "text", (), "words"),
 )  # fmt: skip
 
@@ -101,11 +104,13 @@ def typed_names() -> list[str]:
 
 
 # Result orders: name -> label. "relevance" is BM25F re-ranked by proximity; "date" newest
-# decided first; "fine" highest fine first (in euros); undated / unfined cases last.
+# decided first; "fine" highest fine first (in euros); "cited" most often cited by other
+# decisions first; undated / unfined / uncited cases last.
 SORTS: dict[str, str] = {
     "relevance": "Relevance",
     "date": "Newest first",
     "fine": "Highest fine",
+    "cited": "Most cited",
 }
 
 # Language codes a lawyer may type for `lang:`; GDPRhub names languages in English.

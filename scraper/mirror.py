@@ -115,6 +115,28 @@ class Mirror:
             )
             return e.revision_id
 
+    def publish(
+        self, title: str, like: str, transform: Callable[[str], str] | None = None
+    ) -> Entry:
+        """Publish a new page `title`: a copy of page `like` (its html through `transform`),
+        with the next free page id and revision id."""
+        with self._lock:
+            if _normalise(title) in self._pages:
+                raise ValueError(f"{title!r} exists already")
+            src = self._pages[_normalise(like)]
+            html = src.full_html()
+            e = Entry(
+                _normalise(title),
+                max(p.page_id for p in self._pages.values()) + 1,
+                max(p.revision_id for p in self._pages.values()) + 1,
+                list(src.categories),
+                page_url(_normalise(title)),
+                src.path,
+                transform(html) if transform else html,
+            )
+            self._pages[e.title] = e
+            return e
+
     def remove(self, title: str) -> None:
         """Delete a page from the wiki."""
         with self._lock:

@@ -135,6 +135,25 @@ def test_case_page_deep_link_shows_infobox_summary_sources_and_licence(home: Hom
     assert len(similar) >= 3
 
 
+def test_a_flagged_value_gets_a_data_quality_note(home: Home, store: Store) -> None:
+    flagged = next(c for c in store.iter_cases() if "fine_currency_mismatch" in c.warnings)
+    at = run_app(case=str(flagged.page_id))
+    assert any("Data-quality note" in c and "currency differs" in c for c in texts(at))
+    plain = run_app(case="2146")
+    assert not any("Data-quality note" in c for c in texts(plain))
+
+
+def test_the_help_lists_every_field_of_the_query_language(home: Home) -> None:
+    from gdprkb.index.vocabulary import FIELDS
+
+    at = run_app()
+    help_text = "\n".join(m.value for m in at.markdown if "| Write | To find |" in m.value)
+    for f in FIELDS:
+        if f.example:
+            assert f.example.split(", ")[0].strip() in help_text, f.name
+    assert "-fine" in help_text and "summary:" in help_text and "lang:" in help_text
+
+
 def test_appeal_chain_links_cases_in_the_corpus(home: Home, store: Store) -> None:
     # WSA Warsaw decided the appeal against UODO's decision ZSOŚS.421.25.2019 (page 2716).
     court = store.get_case(3707)

@@ -23,7 +23,7 @@ ROOT = typer.main.get_command(app)
 def _commands(group: click.Group, prefix: str = "") -> dict[str, click.Command]:
     out: dict[str, click.Command] = {}
     for name, command in group.commands.items():
-        if isinstance(command, click.Group):
+        if hasattr(command, "commands"):  # a group (typer's click is not always `click`)
             out.update(_commands(command, f"{prefix}{name} "))
         else:
             out[prefix + name] = command

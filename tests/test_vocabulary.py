@@ -38,11 +38,10 @@ def test_language_codes_are_one_vocabulary_with_translation() -> None:
 
 
 def test_sorts_are_one_list_for_api_app_and_cli() -> None:
-    from gdprkb.webapp.state import SORTS as APP_SORTS
-
     from gdprkb.cli.search import Sort
+    from gdprkb.webapp.urlview import SORTS as APP_SORTS
 
-    assert list(SORTS) == ["relevance", "date", "fine"]
+    assert list(SORTS) == ["relevance", "date", "fine", "cited"]
     assert tuple(APP_SORTS) == tuple(SORTS)
     assert [s.value for s in Sort] == list(SORTS)
 

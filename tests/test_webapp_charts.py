@@ -82,3 +82,18 @@ def test_empty_result_set_gives_empty_charts() -> None:
     df = charts.frame([])
     assert _values(charts.per_year(df)) == []
     assert charts.currencies(df) == []
+
+
+def test_values_flagged_by_a_data_quality_warning_are_left_out_and_counted() -> None:
+    rows = [
+        {"page_id": 1, "year": 2020, "fine_amount": 100.0, "fine_currency": "EUR",
+         "fine_eur": 100.0},
+        {"page_id": 2, "year": 2031, "year_flagged": True, "fine_amount": 9e9,
+         "fine_currency": "EUR", "fine_eur": 9e9, "fine_flagged": True},
+    ]  # fmt: skip
+    df = charts.frame(rows)
+    assert [r["decisions"] for r in _values(charts.per_year(df))] == [1]
+    assert charts.doubtful(df, "year") == 1 and charts.left_out(df, "year") == 1
+    euro = _values(charts.fines_by(df, "year", charts.EURO))
+    assert [r["total"] for r in euro] == [100.0]
+    assert charts.doubtful(df, "fine") == 1

@@ -1,4 +1,4 @@
-"""The case page (`?case=<page_id>`): infobox, summary, appeal chain, similar decisions, sources.
+"""The case page (`?case=<page_id>`): infobox, summary, appeals, citations, similar, sources.
 
 Hook points for translation (issue 6): `render_summary` draws the English summary sections and
 `render_machine_translation` the collapsed full-text translation; a "Translate summary" control
@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from gdprkb.corpus import appeals, present
+from gdprkb.corpus import appeals, checks, present
 from gdprkb.corpus.record import CaseRecord
 from gdprkb.home import Home
-from gdprkb.webapp import hits, links, resources, translation_controls
+from gdprkb.webapp import cards, citations_view, hits, links, resources, translation_controls
 from gdprkb.webapp.text import md_escape, md_link, nowrap, paragraphs, safe_url
 from gdprkb.webapp.urlview import View
 
@@ -54,6 +54,7 @@ def render(home: Home, view: View) -> None:
         render_summary(home, case)
         render_machine_translation(home, case)
         render_appeals(home, case, view)
+        citations_view.render_case(home, case, view)
         render_similar(home, case, view)
     render_sources(case)
 
@@ -76,9 +77,13 @@ def render_infobox(case: CaseRecord) -> None:
     """The infobox, one labelled line per field, with the cited GDPR articles as links."""
     box = st.container(border=True)
     box.markdown("  \n".join(f"**{label}:** {value}" for label, value in infobox_markdown(case)))
-    if case.gdpr_articles:
-        box.caption("GDPR articles cited (open the article and every decision citing it):")
-        chips = " · ".join(links.article_link(n) for n in case.gdpr_articles)
+    if case.warnings:
+        notes = " ".join(md_escape(checks.warning_text(code)) for code in case.warnings)
+        box.caption(f":material/report: **Data-quality note:** {notes}")
+    groups = cards.provision_groups(case.gdpr_articles, case.gdpr_provisions)
+    if groups:
+        box.caption("GDPR provisions cited (open the article and every decision citing it):")
+        chips = " · ".join(links.article_link(a, "Art. " + ", ".join(p)) for a, p in groups)
         box.container(key="case_articles").markdown(chips)
 
 

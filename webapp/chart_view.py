@@ -26,7 +26,9 @@ def render(home: Home, view: View, fixed: dict[str, list[str]], query: str) -> N
     left, right = st.columns(2)
     left.altair_chart(charts.per_year(df), width="stretch")
     if no_year:
-        left.caption(f"Not shown: {plural(no_year, 'decision')} without a year.")
+        doubtful = charts.doubtful(df, "year")
+        why = f" ({doubtful:,} of them with a doubtful date)" if doubtful else ""
+        left.caption(f"Not shown: {plural(no_year, 'decision')} without a year{why}.")
     right.altair_chart(charts.per_category(df, "outcome", "Decisions per outcome"), width="stretch")
     st.altair_chart(
         charts.per_category(df, "jurisdiction", "Decisions per country"), width="stretch"
@@ -46,6 +48,9 @@ def render(home: Home, view: View, fixed: dict[str, list[str]], query: str) -> N
     left.altair_chart(charts.fines_by(df, "jurisdiction", currency), width="stretch")
     right.altair_chart(charts.fines_by(df, "year", currency), width="stretch")
     notes = []
+    doubtful = charts.doubtful(df, "fine")
+    if doubtful:
+        notes.append(f"{plural(doubtful, 'fine')} flagged as doubtful (data-quality warning)")
     fined_no_year = charts.left_out(fined, "year")
     if fined_no_year:
         notes.append(f"{plural(fined_no_year, 'fine')} without a year not in the chart by year")

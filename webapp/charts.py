@@ -14,7 +14,17 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-COLUMNS = ("page_id", "year", "jurisdiction", "outcome", "fine_amount", "fine_currency", "fine_eur")
+COLUMNS = (
+    "page_id",
+    "year",
+    "jurisdiction",
+    "outcome",
+    "fine_amount",
+    "fine_currency",
+    "fine_eur",
+    "year_flagged",
+    "fine_flagged",
+)
 EURO = "All fines in euros (approximate)"
 NOT_STATED = "(not stated)"
 # More bars than this would be unreadable: the rest are summed into one "Others" bar.
@@ -25,14 +35,27 @@ _YEAR_AXIS = alt.Axis(format="%Y", tickCount="year", labelAngle=0)
 
 
 def frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
-    """The chart input: one row per hit with the chart columns (missing values as NA)."""
+    """The chart input: one row per hit with the chart columns (missing values as NA).
+
+    Values a data-quality warning flags (`year_flagged`, `fine_flagged`) are left out as NA;
+    `doubtful` counts them so the page can say so.
+    """
     df = pd.DataFrame([{c: r.get(c) for c in COLUMNS} for r in rows], columns=list(COLUMNS))
+    for flag in ("year_flagged", "fine_flagged"):
+        df[flag] = df[flag].fillna(False).astype(bool)
     df["year"] = pd.to_numeric(df["year"], errors="coerce").astype("Int64")
-    df["fine_amount"] = pd.to_numeric(df["fine_amount"], errors="coerce")
-    df["fine_eur"] = pd.to_numeric(df["fine_eur"], errors="coerce")
+    df.loc[df["year_flagged"], "year"] = pd.NA
+    for col in ("fine_amount", "fine_eur"):
+        df[col] = pd.to_numeric(df[col], errors="coerce")
+        df.loc[df["fine_flagged"], col] = float("nan")
     for col in ("jurisdiction", "outcome"):
         df[col] = df[col].fillna(NOT_STATED)
     return df
+
+
+def doubtful(df: pd.DataFrame, field: str) -> int:
+    """Rows whose `field` ("year" or "fine") a data-quality warning left out."""
+    return int(df[f"{field}_flagged"].sum())
 
 
 def left_out(df: pd.DataFrame, col: str) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 
 from gdprkb.corpus import export
+from gdprkb.corpus.checks import is_flagged
 from gdprkb.corpus.money import fine_in_eur
 from gdprkb.home import Home
 from gdprkb.webapp import resources
@@ -38,6 +39,9 @@ def chart_rows(
             "fine_amount": c.fine_amount,
             "fine_currency": c.fine_currency,
             "fine_eur": fine_in_eur(c.fine_amount, c.fine_currency),
+            # A data-quality warning on the value: the charts leave it out and say so.
+            "year_flagged": is_flagged(c, "year"),
+            "fine_flagged": is_flagged(c, "fine_amount"),
         }
         for c in resources.get_cases(home, ids)
     ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from gdprkb.home import Home
-from gdprkb.webapp import cards, chart_view, downloads, session
+from gdprkb.webapp import cards, chart_view, citations_view, downloads, session
 from gdprkb.webapp.hits import SearchOutcome
 from gdprkb.webapp.text import md_escape, plural
 from gdprkb.webapp.urlview import PAGE_SIZE, View
@@ -79,6 +79,7 @@ def render(
         )
     if view.charts:
         chart_view.render(home, view, fixed, query)
+        citations_view.render_most_cited(home, view, fixed, query)
     else:
         for hit in outcome.hits:
             cards.render_card(hit, view)

@@ -58,6 +58,13 @@ def scrape(
         bool, typer.Option(help="Delete stored pages the wiki no longer lists (full runs only).")
     ] = False,
     progress: Annotated[bool, typer.Option(help="Show progress bars.")] = True,
+    check_alerts: Annotated[
+        bool,
+        typer.Option(
+            "--check-alerts",
+            help="After the harvest, update the index and check every saved search (feeds too).",
+        ),
+    ] = False,
 ) -> None:
     """Harvest the wiki into the corpus: only pages whose revision changed are fetched."""
     from gdprkb.scraper.gdprhub import GDPRhub
@@ -92,6 +99,10 @@ def scrape(
         raise typer.Exit(INTERRUPTED)
     if summary.status == "failed":
         raise fail(str(summary.error), SOME_FAILED)
+    if check_alerts:
+        from gdprkb.cli.alerts import check_after_harvest
+
+        check_after_harvest(ctx, progress=progress)
 
 
 @app.command()
