@@ -97,7 +97,7 @@ def export_cmd(
         typer.Option(
             "--citations",
             help="Export the citation graph instead: one edge per reference (citing, cited, "
-            "text, kind, key, section).",
+            "text, kind, key, section); filters select the citing cases.",
         ),
     ] = False,
 ) -> None:
@@ -107,7 +107,7 @@ def export_cmd(
         ids = selected_ids(ctx, store, filters)
         try:
             if citations:
-                n = export_citations(store, format.value, out)
+                n = export_citations(store, format.value, out, **filters)
             else:
                 n = export_cases(
                     store, format.value, out, with_text=with_text, page_id=ids,
