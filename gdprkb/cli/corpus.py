@@ -107,7 +107,7 @@ def export_cmd(
         ids = selected_ids(ctx, store, filters)
         try:
             if citations:
-                n = export_citations(store, format.value, out, **filters)
+                n = export_citations(store, format.value, out, page_id=ids, no_warnings=no_warnings)
             else:
                 n = export_cases(
                     store, format.value, out, with_text=with_text, page_id=ids,
