@@ -14,7 +14,15 @@ import pytest
 from gdprkb.corpus.translations import TranslationCache
 from gdprkb.translation.engine import Engine
 from gdprkb.translation.models import MissingPair, install_package
-from gdprkb.translation.query import detect_language, detection_text, segment, translate_query
+from gdprkb.translation.query import (
+    detect_language,
+    detection_text,
+    either_query,
+    known_names,
+    looks_like_name,
+    segment,
+    translate_query,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -200,3 +208,77 @@ def test_detect_language(text: str, candidates: list[str], expected: str) -> Non
 
 def test_detection_ignores_acronyms_and_numbers() -> None:
     assert detection_text("GDPR artikel 32 DSGVO kamera 5(1)(f)") == "artikel kamera"
+
+
+# --- names are never translated -------------------------------------------------------------
+
+NAMES = known_names(
+    [
+        "Datatilsynet (Denmark)",
+        "AEPD (Spain)",
+        "Garante per la protezione dei dati personali (Italy)",
+    ]
+)
+
+
+def test_known_names_come_from_facet_values_whole() -> None:
+    assert {("datatilsynet",), ("denmark",), ("aepd",), ("spain",), ("italy",)} <= NAMES
+    assert ("garante", "per", "la", "protezione", "dei", "dati", "personali") in NAMES
+    # One word of a many-word name is an ordinary word.
+    assert ("protezione",) not in NAMES and ("dati",) not in NAMES
+
+
+def test_an_authority_name_is_kept_as_typed(engine: Engine) -> None:
+    for query in ("Datatilsynet kamera", "datatilsynet kamera", "kamera Datatilsynet,"):
+        tr = translate_query(query, engine, "da", names=NAMES)
+        assert tr.translated and "kamera" not in tr.query.split()
+        name = next(w for w in query.split() if w.lower().startswith("datatilsynet"))
+        assert name in tr.query.split(), (query, tr.query)
+
+
+def test_a_many_word_name_is_kept_only_whole(engine: Engine) -> None:
+    tr = translate_query(
+        "Garante per la protezione dei dati personali bøde", engine, "da", names=NAMES
+    )
+    assert tr.query.startswith("Garante per la protezione dei dati personali ")
+    assert not tr.query.endswith("bøde")
+    part = translate_query("protezione bøde", engine, "da", names=NAMES)
+    assert "protezione" not in part.query.split()
+
+
+def test_capitals_mark_names_but_not_a_first_word_or_german_nouns(engine: Engine) -> None:
+    tr = translate_query("kamera Google CNIL WhatsApp 2019-431-0036", engine, "da")
+    assert tr.query.split()[1:] == ["Google", "CNIL", "WhatsApp", "2019-431-0036"]
+    first = translate_query("Kamera overvågning", engine, "da")
+    assert "Kamera" not in first.query.split()  # a capital at the start is a sentence's
+    assert looks_like_name("Datatilsynet", first=False, lang="da")
+    assert not looks_like_name("Datatilsynet", first=True, lang="da")
+    assert not looks_like_name("Arbeitnehmer", first=False, lang="de")  # every German noun
+    assert looks_like_name("BfDI", first=True, lang="de")
+    assert not looks_like_name("§", first=False, lang="da")
+
+
+def test_names_are_left_out_of_language_detection(engine: Engine) -> None:
+    # Only names: nothing to detect or translate, the query is searched as typed.
+    tr = translate_query("Datatilsynet", engine, "auto", names=NAMES)
+    assert (tr.query, tr.translated) == ("Datatilsynet", False)
+
+
+# --- the typed words are always searched too -----------------------------------------------
+
+
+def test_either_query_searches_typed_or_translated() -> None:
+    assert either_query("kamera", "camera") == "(kamera) OR (camera)"
+    assert either_query("kamera", "kamera") == "kamera"
+    assert either_query("kamera", " ") == "kamera"
+
+
+@pytest.mark.parametrize(
+    "typed", ['"open phrase', "a) b", "((x", 'authority:"Datatil', "x (y", ') "q" ((']
+)
+def test_either_query_balances_what_the_parser_would_repair(typed: str) -> None:
+    from gdprkb.index.querylang import parse_query
+
+    union = either_query(typed, "zz")
+    assert union.endswith(" OR (zz)")
+    assert parse_query(union).warnings == []

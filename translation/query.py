@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -50,7 +51,7 @@ _TOKEN = re.compile(
 @dataclass
 class Segment:
     """One piece of a query: kind is ws, paren, field, article, phrase, quote, prefix, op,
-    number (also case numbers and symbols), wildcard, gdpr or word."""
+    number (also case numbers and symbols), wildcard, gdpr, name (kept as typed) or word."""
 
     kind: str
     text: str
@@ -78,6 +79,77 @@ def segment(query: str) -> list[Segment]:
         out.append(Segment(kind, text))
     return out
 
+
+# --- proper nouns: kept as typed ----------------------------------------------------------
+
+# Languages that capitalise every noun: there a capital letter does not mark a name.
+NOUN_CAPITALISING = frozenset({"de", "lb"})
+# Longest name (in words) looked for in a query, e.g. "Garante per la protezione dei dati".
+MAX_NAME_WORDS = 8
+_NAME_WORD = re.compile(r"[^\W_][\w.'&-]*")
+
+
+def _bare(word: str) -> str:
+    return word.strip(".,;:!?'").lower()
+
+
+def known_names(values: Iterable[str]) -> frozenset[tuple[str, ...]]:
+    """Names from facet values, as lower-case word tuples: "Datatilsynet (Denmark)" gives
+    ("datatilsynet",) and ("denmark",); a many-word name counts only as a whole, so that
+    "Datenschutz" alone is still translated while the full name of an authority is not."""
+    out: set[tuple[str, ...]] = set()
+    for value in values:
+        inner = re.findall(r"\(([^()]*)\)", value)
+        for part in (re.sub(r"\([^()]*\)", " ", value), *inner):
+            words = tuple(_bare(w) for w in _NAME_WORD.findall(part))
+            if 0 < len(words) <= MAX_NAME_WORDS:
+                out.add(words)
+    return frozenset(out)
+
+
+def _mark_known_names(segments: list[Segment], names: frozenset[tuple[str, ...]]) -> None:
+    """Turn word segments that spell a known name (longest first) into name segments."""
+    if not names:
+        return
+    words = [i for i, seg in enumerate(segments) if seg.kind == "word"]
+    pos = 0
+    while pos < len(words):
+        for size in range(min(MAX_NAME_WORDS, len(words) - pos), 0, -1):
+            run = words[pos : pos + size]
+            # Only words next to each other (whitespace between) form one name.
+            if any(segments[j].kind != "ws" for j in range(run[0], run[-1] + 1) if j not in run):
+                continue
+            if tuple(_bare(segments[i].text) for i in run) in names:
+                for i in run:
+                    segments[i].kind = "name"
+                pos += size
+                break
+        else:
+            pos += 1
+
+
+def looks_like_name(word: str, *, first: bool, lang: str) -> bool:
+    """Whether a word's letters mark it as a name: an acronym (CNIL), an inner capital
+    (WhatsApp), or a capital inside the query in a language that does not capitalise nouns."""
+    letters = word.strip(".,;:!?'")
+    if len(letters) < 2 or not letters[0].isalpha():
+        return False
+    if any(c.isupper() for c in letters[1:]):
+        return True
+    return letters[0].isupper() and not first and lang not in NOUN_CAPITALISING
+
+
+def _mark_capitalised_names(segments: list[Segment], lang: str) -> None:
+    first = True
+    for seg in segments:
+        if seg.kind == "ws":
+            continue
+        if seg.kind == "word" and looks_like_name(seg.text, first=first, lang=lang):
+            seg.kind = "name"
+        first = False
+
+
+# --- language detection ---------------------------------------------------------------------
 
 # Below this probability a non-English guess is not trusted: the query is searched as typed.
 MIN_CONFIDENCE = 0.7
@@ -180,13 +252,20 @@ def _free_text(segments: list[Segment]) -> str:
 
 
 def translate_query(
-    query: str, engine: Engine, lang: str = "auto", *, original: bool = False
+    query: str,
+    engine: Engine,
+    lang: str = "auto",
+    *,
+    names: frozenset[tuple[str, ...]] = frozenset(),
+    original: bool = False,
 ) -> QueryTranslation:
     """The English form of query. lang: 'auto' (detect), 'en' (keep), or a language code.
 
-    An explicit language without an installed pair raises MissingPair; 'auto' detects only
-    among the installed pairs' languages, so it never does. `original` keeps the query as typed
-    (and says so).
+    Names are never translated: `names` (from `known_names`, e.g. the index's authorities and
+    countries) and words whose capitals mark them as names (`looks_like_name`). An explicit
+    language without an installed pair raises MissingPair; 'auto' detects only among the
+    installed pairs' languages, so it never does. `original` keeps the query as typed (and
+    says so).
     """
     if original:
         return QueryTranslation(query, query, None, False, note="searched as typed (--original)")
@@ -194,6 +273,7 @@ def translate_query(
     if lang == "en" or not query.strip():
         return QueryTranslation(query, query, "en", False)
     segments = segment(query)
+    _mark_known_names(segments, names)
     words = _free_text(segments)
     detected = False
     if lang == "auto":
@@ -209,6 +289,7 @@ def translate_query(
         detected = True
         if lang == "en":
             return QueryTranslation(query, query, "en", False, detected=True)
+    _mark_capitalised_names(segments, lang)
     runs = _runs(segments)
     sources_text = [
         segments[run[0]].text.strip('"')
@@ -244,3 +325,29 @@ def translate_query(
     english = "".join(parts)
     changed = english != query
     return QueryTranslation(query, english, lang, changed, detected=detected, model_id=model_id)
+
+
+def _closed(query: str) -> str:
+    """The query with its quotes and parentheses balanced, read as the search parser reads it:
+    a stray quote is dropped (the words after it stay plain words), an open quoted field value
+    is closed at the end, a stray ")" is dropped and an open "(" closed at the end."""
+    parts: list[str] = []
+    depth = 0
+    for seg in segment(query):
+        stray = seg.kind == "quote" or (seg.kind == "paren" and seg.text == ")" and not depth)
+        if stray:
+            parts.append(" ")
+        else:
+            if seg.kind == "paren":
+                depth += 1 if seg.text == "(" else -1
+            closing = '"' if seg.kind == "field" and seg.text.count('"') % 2 else ""
+            parts.append(seg.text + closing)
+    return "".join(parts).strip() + ")" * depth
+
+
+def either_query(original: str, translated: str) -> str:
+    """Search both the words as typed and their translation: `(typed) OR (translated)`, so a
+    translation can only ever add decisions to what the typed words find."""
+    if not translated.strip() or translated.strip() == original.strip():
+        return original
+    return f"({_closed(original)}) OR ({_closed(translated)})"
