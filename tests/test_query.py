@@ -174,7 +174,7 @@ def test_prefix_wildcard(ix: SearchIndex) -> None:
             "fine:>10000",
             lambda c: (
                 c.fine_amount is not None
-                and not is_flagged(c, "fine_amount")  # doubtful fines are in no range
+                and not is_flagged(c, "fine_amount")  # a flagged fine is in no fine range
                 and c.fine_amount * EUR_RATES[c.fine_currency or "EUR"] > 10000
             ),
         ),
