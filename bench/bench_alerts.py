@@ -65,6 +65,11 @@ def alerts_to_add() -> list[tuple[str, str, dict[str, list[str]]]]:
     return out
 
 
+def _add_to_facts(html: str, words: str) -> str:
+    at = html.index("</p>", html.index('id="Facts"'))
+    return html[:at] + words + html[at:]
+
+
 def prepare(root: Path) -> Home:
     """A home after a harvest with 50 changed pages, its 100 alerts at their baselines."""
     home = Home(root)
@@ -75,8 +80,12 @@ def prepare(root: Path) -> Home:
             for name, query, filters in alerts_to_add():
                 alerts.add(name, query, filters)
             AlertChecker(store, alerts, ix, home.index_dir).check(None, home.feeds_dir)
-        for t in m.titles()[:: max(1, len(m.titles()) // 50)][:50]:
-            m.bump(t, lambda h: h.replace("</p>", " revised</p>", 1))
+        # 50 new revisions of decisions, each adding two watched words to its Facts (an
+        # indexed section): new matches for some alerts, old ones for others
+        decisions = [t for t in m.titles() if 'id="Facts"' in m.entry(t).full_html()]
+        for i, t in enumerate(decisions[:: max(1, len(decisions) // 50)][:50]):
+            words = f" {WORDS[i % len(WORDS)]} {WORDS[(i * 3 + 1) % len(WORDS)]}"
+            m.bump(t, lambda h, w=words: _add_to_facts(h, w))
         s = GDPRhub(store, wiki=m.url, rate=0, concurrency=4).run()
         assert s.to_fetch == 50, s.line()
         update_index(store, home.index_dir, progress=False)
