@@ -52,6 +52,7 @@ from whoosh.collectors import TopCollector, UnsortedCollector
 from whoosh.searching import Searcher, TimeLimit
 
 from gdprkb.index import querylang as ql
+from gdprkb.index.build import is_complete
 from gdprkb.index.compile import Context, compile_field, compile_query
 from gdprkb.index.facets import FacetTable, FacetValue
 from gdprkb.index.proximity import RERANK_DEPTH, rerank
@@ -65,6 +66,7 @@ FILTER_ALIASES = {"country": "jurisdiction", "lang": "language"}
 __all__ = [
     "FacetValue",
     "Hit",
+    "IndexIncomplete",
     "IndexNotFound",
     "SearchIndex",
     "SearchResult",
@@ -76,6 +78,10 @@ __all__ = [
 
 class IndexNotFound(FileNotFoundError):
     """No index in the folder yet."""
+
+
+class IndexIncomplete(IndexNotFound):
+    """The folder holds an index whose first build has not finished (killed or still running)."""
 
 
 @dataclass
@@ -175,6 +181,11 @@ class SearchIndex:
         self.index_dir = Path(index_dir)
         if not whoosh_index.exists_in(str(self.index_dir)):
             raise IndexNotFound(f"no search index in {self.index_dir}: run `gdprkb index` first")
+        if not is_complete(self.index_dir):
+            raise IndexIncomplete(
+                f"the search index in {self.index_dir} is incomplete (its build was interrupted "
+                "or is still running): run `gdprkb index`"
+            )
         self._ix = whoosh_index.open_dir(str(self.index_dir))
         self._lock = threading.RLock()
         self._searcher: Searcher = self._ix.searcher()
