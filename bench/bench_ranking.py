@@ -29,7 +29,7 @@ from gdprkb.corpus.ingest import ingest  # noqa: E402
 from gdprkb.corpus.record import CaseRecord  # noqa: E402
 from gdprkb.corpus.store import Store  # noqa: E402
 from gdprkb.index.build import update_index  # noqa: E402
-from gdprkb.index.query import SearchIndex  # noqa: E402
+from gdprkb.index.search import SearchIndex  # noqa: E402
 
 SECTIONS = ("lead", "facts", "dispute", "holding", "machine_translation")
 TEXT = ("title", "case_number", "ecli", "lead", "facts", "dispute", "holding", "comment")

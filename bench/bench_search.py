@@ -27,7 +27,7 @@ from gdprkb.corpus.store import Store  # noqa: E402
 from gdprkb.index import querylang as ql  # noqa: E402
 from gdprkb.index.build import update_index  # noqa: E402
 from gdprkb.index.compile import Context, compile_query  # noqa: E402
-from gdprkb.index.query import SearchIndex  # noqa: E402
+from gdprkb.index.search import SearchIndex  # noqa: E402
 
 QUERIES = [
     "video surveillance employee",
@@ -80,8 +80,8 @@ def time_queries(index_dir: Path, repeat: int) -> dict[str, float]:
     searcher, table = ix._current()
     compiled = []
     for text in QUERIES:
-        ctx = Context(searcher.reader(), lambda n: table.values.get(n, []))
-        compiled.append(compile_query(ql.parse_query(text).node, ctx))
+        ctx = Context(searcher.reader(), table.values)
+        compiled.append(compile_query(ql.understand(text).node, ctx).query)
     whole: list[float] = []
     bare: list[float] = []
     for _ in range(2):  # warm caches (stemmer, OS pages) before timing

@@ -1,6 +1,6 @@
 """Benchmark: what translation adds to a search and to reading a case.
 
-Builds the tiny test model (translation/tinymodel.py), a corpus and index from a subset of the
+Builds the tiny test model (tests/tinymodel.py), a corpus and index from a subset of the
 sample pages in a temporary home, then times in one process:
 
 - a plain search of an English query (the baseline), and the same search after translating a
@@ -26,6 +26,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "tests"))  # tests/tinymodel.py: the test model builder
 
 QUERIES_DA = [
     "ulovlig overvågning",
@@ -75,16 +76,17 @@ def main() -> None:
         os.environ.get("GDPRKB_SAMPLE_PAGES") or REPO.parent / "shared" / "gdprhub" / "pages"
     )
 
+    from tinymodel import build_tiny_model
+
     from gdprkb.corpus.ingest import ingest
     from gdprkb.corpus.store import Store
+    from gdprkb.corpus.translations import TranslationCache
     from gdprkb.index.build import update_index
-    from gdprkb.index.query import SearchIndex
-    from gdprkb.translation.cache import TranslationCache
+    from gdprkb.index.search import SearchIndex
     from gdprkb.translation.engine import Engine, loaded_models
     from gdprkb.translation.models import install_package
-    from gdprkb.translation.querytr import translate_query
+    from gdprkb.translation.query import translate_query
     from gdprkb.translation.reading import case_sections, translate_sections
-    from gdprkb.translation.tinymodel import build_tiny_model
 
     with tempfile.TemporaryDirectory(prefix="gdprkb-bench-tr-") as tmp:
         home = Path(tmp)

@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
+from gdprkb.corpus.record import record_year
 from gdprkb.corpus.store import Store
 
 if TYPE_CHECKING:  # pyarrow is imported only by a Parquet export: it slows every CLI start
@@ -40,6 +41,7 @@ COLUMNS = [
     "relevant_law",
     "gdpr_articles",
     "gdpr_provisions",
+    "uk_gdpr_provisions",
     "type",
     "outcome",
     "date_started",
@@ -57,15 +59,18 @@ COLUMNS = [
     "original_source_urls",
     *APPEAL_COLUMNS,
     "categories",
+    "warnings",
 ]
 TEXT_COLUMNS = ["lead", "facts", "dispute", "holding", "comment", "machine_translation"]
 LIST_COLUMNS = {
     "relevant_law",
     "gdpr_articles",
     "gdpr_provisions",
+    "uk_gdpr_provisions",
     "parties",
     "original_languages",
     "categories",
+    "warnings",
 }
 # Rows per Parquet row group: with the text sections 100 rows hold a few MB; bigger groups
 # compress a little better but raise the peak memory (measured: 500 rows ~+100 MB).
@@ -80,8 +85,9 @@ def columns(with_text: bool = False) -> list[str]:
 def flat_row(d: dict[str, Any], *, with_text: bool = False) -> dict[str, Any]:
     """A case's JSON form as one flat row (lists kept as lists) with the columns of `columns()`."""
     row = {c: d.get(c) for c in COLUMNS if c not in ("year", "original_source_urls")}
-    date = d.get("date_decided") or d.get("date_published")
-    row["year"] = int(date[:4]) if date else None
+    for c in ("uk_gdpr_provisions", "warnings"):  # records stored before parser version 4
+        row[c] = row[c] or []
+    row["year"] = record_year(d.get("date_decided"), d.get("date_published"))
     sources = d.get("original_sources") or []
     row["original_sources"] = sources
     row["original_source_urls"] = [s.get("url") for s in sources]

@@ -9,10 +9,9 @@ import re
 from dataclasses import dataclass
 from urllib.parse import quote, unquote, urljoin
 
-from lxml import html
 from lxml.html import HtmlElement
 
-from gdprkb.corpus.fields import clean, nullify
+from gdprkb.corpus.clean import clean, nullify
 from gdprkb.corpus.record import AppealRef, Source
 
 # Labels that make a table a decision infobox (DPA, court and CJEU variants).
@@ -220,7 +219,18 @@ def sources(cell: HtmlElement | None, wiki: str) -> list[Source]:
         return []
     out: list[Source] = []
     for s in segments(cell, wiki):
-        if s.links:
+        if len(s.links) == 1 and clean(s.links[0][0]) != s.text:
+            # A link broken by the editor's markup ("[url [2023] EWCA Civ 1141 (in English)]"
+            # renders the link "[2023" then the rest as text): the whole visible text names it.
+            label, href, _ = s.links[0]
+            url = href if href and not _is_placeholder_url(href) else None
+            text = s.text
+            if url and label == href and text.replace(label, "", 1).strip("[]() "):
+                text = text.replace(label, "", 1)  # a bare URL shown beside its name
+            name = _source_name(text)
+            if name or url:
+                out.append(Source(name=name or url or "", url=url))
+        elif s.links:
             for t, href, _ in s.links:
                 name = _source_name(t)
                 url = href if href and not _is_placeholder_url(href) else None
@@ -285,8 +295,3 @@ def appeal_ref(cell: HtmlElement | None, wiki: str, *, has_status: bool) -> Appe
 
 def _links_out(seg: Segment) -> bool:
     return any(href and not is_cat for _, href, is_cat in seg.links)
-
-
-def element(fragment: str) -> html.HtmlElement:
-    """Parse a small HTML snippet (for tests and helpers)."""
-    return html.fragment_fromstring(fragment, create_parent="div")

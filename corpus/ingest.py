@@ -9,17 +9,16 @@ nothing stored is overwritten by a failure.
 
 from __future__ import annotations
 
-import gzip
 import os
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, TypeVar
 
 from tqdm import tqdm
 
+from gdprkb.corpus.inputs import PageInput, Reader, discover
 from gdprkb.corpus.parse import parse_page, read_meta
 from gdprkb.corpus.record import (
     PARSER_VERSION,
@@ -32,8 +31,6 @@ from gdprkb.corpus.record import (
 from gdprkb.corpus.store import Store
 from gdprkb.corpus.workers import Parsed, ParsePool, Task, release_memory
 
-PAGE_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
-ARCHIVE_SUFFIXES = (".zip",)
 BATCH_SIZE = 100
 T = TypeVar("T")
 
@@ -49,6 +46,9 @@ class IngestResult:
     not_decision: int = 0
     older: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)
+    # entries a folder walk passed over (symlink loops, FIFOs, folders named *.html): not
+    # failures of the run, but said
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def ingested(self) -> int:
@@ -70,107 +70,11 @@ class IngestResult:
         ]
         if self.older:
             lines[0] += f" ({self.older} skipped: older than the stored revision)"
+        if self.skipped:
+            lines[0] += f"; {len(self.skipped)} folder entries passed over"
         lines += [f"failed: {name}: {reason}" for name, reason in self.failed]
+        lines += [f"skipped: {name}: {reason}" for name, reason in self.skipped]
         return lines
-
-
-@dataclass(frozen=True, slots=True)
-class PageInput:
-    """One page to ingest: a file, or a member of a .zip (kept small: one per page in a run)."""
-
-    source: str
-    member: str | None = None
-
-    @property
-    def name(self) -> str:
-        """How reports name it: the file, or archive.zip:member."""
-        return self.source if self.member is None else f"{self.source}:{self.member}"
-
-
-class _Reader:
-    """Reads PageInputs, keeping the last .zip open (one central-directory read per archive)."""
-
-    def __init__(self) -> None:
-        self._zip: tuple[str, zipfile.ZipFile] | None = None
-
-    def read(self, item: PageInput) -> bytes:
-        """The page's bytes, gunzipped when its name ends with .gz."""
-        if item.member is None:
-            data = Path(item.source).read_bytes()
-        else:
-            if self._zip is None or self._zip[0] != item.source:
-                self.close()
-                self._zip = (item.source, zipfile.ZipFile(item.source))
-            data = self._zip[1].read(item.member)
-        if (item.member or item.source).lower().endswith(".gz"):
-            data = _gunzip(data)
-        return data
-
-    def close(self) -> None:
-        """Close the open archive, if any."""
-        if self._zip is not None:
-            self._zip[1].close()
-            self._zip = None
-
-
-def _gunzip(data: bytes) -> bytes:
-    try:
-        return gzip.decompress(data)
-    except (OSError, EOFError, zlib.error) as e:
-        raise ValueError(f"not a readable gzip file ({e})") from None
-
-
-def _is_page(name: str) -> bool:
-    return name.lower().endswith(PAGE_SUFFIXES)
-
-
-def _is_archive(name: str) -> bool:
-    return name.lower().endswith(ARCHIVE_SUFFIXES)
-
-
-def discover(
-    paths: Iterable[str | os.PathLike[str]],
-) -> tuple[list[PageInput], list[tuple[str, str]]]:
-    """The pages under the given files and folders, plus (path, reason) for inputs that can't
-    be listed (missing path, corrupt .zip). Folders are walked recursively for .html, .htm,
-    .html.gz and .zip files; a file named explicitly is taken whatever its suffix."""
-    pages: list[PageInput] = []
-    problems: list[tuple[str, str]] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found = [
-                os.path.join(folder, f)
-                for folder, _, names in os.walk(path)
-                for f in names
-                if _is_page(f) or _is_archive(f)
-            ]
-            found.sort(key=lambda f: (len(f), f))  # natural order: 9.html before 10.html
-            for f in found:
-                if os.path.isfile(f):
-                    _add(f, pages, problems)
-        elif path.is_file():
-            _add(str(path), pages, problems)
-        elif path.exists():
-            problems.append((str(path), "not a regular file or folder"))
-        else:
-            problems.append((str(path), "no such file or folder"))
-    return pages, problems
-
-
-def _add(path: str, pages: list[PageInput], problems: list[tuple[str, str]]) -> None:
-    if not _is_archive(path):
-        pages.append(PageInput(path))
-        return
-    try:
-        with zipfile.ZipFile(path) as zf:
-            members = [m.filename for m in zf.infolist() if not m.is_dir() and _is_page(m.filename)]
-    except (zipfile.BadZipFile, OSError, EOFError) as e:
-        problems.append((path, f"not a readable zip archive ({e})"))
-        return
-    if not members:
-        problems.append((path, "zip archive holds no .html or .html.gz pages"))
-    pages.extend(PageInput(path, m) for m in members)
 
 
 def _tally(result: IngestResult, page: object, outcome: str) -> None:
@@ -190,7 +94,7 @@ class _Run:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.result = IngestResult()
-        self.reader = _Reader()
+        self.reader = Reader()
         # Checked once: in the usual run without old failures, no DELETE per stored page.
         self._failures = store.has_failures
 
@@ -213,6 +117,10 @@ class _Run:
                 raw = self.reader.read(item)
             except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as e:
                 self.fail(item.name, f"cannot read: {str(e) or type(e).__name__}")
+                yield None
+                continue
+            except MemoryError:  # whatever the cap, this input alone fails
+                self.fail(item.name, "cannot read: out of memory")
                 yield None
                 continue
             try:
@@ -238,7 +146,9 @@ class _Run:
             self.fail(item.name, parsed.error or "unknown parse error")
             return
         # Store errors (disk full, locked database) are not the page's fault: they propagate.
-        outcome = self.store.put(parsed.page, raw, meta, compressed=parsed.compressed)
+        outcome = self.store.put(
+            parsed.page, raw, meta, compressed=parsed.compressed, refs=parsed.refs
+        )
         self.clear(item.name)
         _tally(self.result, parsed.page, outcome)
 
@@ -266,9 +176,11 @@ def ingest(
     """Ingest every page under `paths` into `store`, parsing in `jobs` processes; return the
     counts and per-file failures."""
     run = _Run(store)
-    items, problems = discover(paths)
-    for name, reason in problems:
+    found = discover(paths)
+    items = found.pages
+    for name, reason in found.problems:
         run.fail(name, reason)
+    run.result.skipped = found.skipped
     bar = tqdm(total=len(items), unit="page", desc="ingest", disable=not progress)
     try:
         with ParsePool[PageInput](jobs) as pool:
@@ -325,7 +237,7 @@ def reparse(
                 reason = parsed.error or "unknown parse error"
                 run.fail(key, reason, title=meta.title, page_id=meta.page_id)
             else:
-                outcome = store.put(parsed.page, raw, meta, recheck=True)
+                outcome = store.put(parsed.page, raw, meta, recheck=True, refs=parsed.refs)
                 run.clear(key)
                 _tally(run.result, parsed.page, outcome)
             bar.update()

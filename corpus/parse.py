@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import re
 
-from lxml import html
+from lxml import etree, html
 from lxml.html import HtmlElement
 
-from gdprkb.corpus import infobox, sections
-from gdprkb.corpus.fields import clean, facet, gdpr_provisions, parse_date, parse_ecli, parse_fine
+from gdprkb.corpus import checks, infobox, sections
+from gdprkb.corpus.clean import clean, facet
+from gdprkb.corpus.dates import parse_date
+from gdprkb.corpus.ecli import parse_ecli
+from gdprkb.corpus.money import amounts_in_text, read_fine, with_summary_currency
+from gdprkb.corpus.provisions import GDPR, UK_GDPR, citations
 from gdprkb.corpus.rawpage import (
     DEFAULT_WIKI,
     PARSER_OUTPUT,
@@ -138,8 +142,9 @@ def _case(
     get = cells.get
     jurisdiction = infobox.text(get("Jurisdiction"))
     relevant_law = infobox.values(get("Relevant Law"), wiki)
-    provisions = [p for law in relevant_law for p in gdpr_provisions(law)]
-    fine_amount, fine_currency, fine_text = parse_fine(infobox.text(get("Fine")), jurisdiction)
+    cited = [c for law in relevant_law for c in citations(law)]
+    eu = [c for c in cited if c.law == GDPR]
+    fine = read_fine(infobox.text(get("Fine")), jurisdiction)
     if kind == "dpa":
         appeal = Appeal(to=infobox.appeal_ref(get("Appeal"), wiki, has_status=True))
     else:
@@ -164,16 +169,17 @@ def _case(
         authority=infobox.text(authority_cell),
         jurisdiction=jurisdiction,
         relevant_law=relevant_law,
-        gdpr_articles=sorted({n for n, _ in provisions}),
-        gdpr_provisions=list(dict.fromkeys(p for _, p in provisions)),
+        gdpr_articles=sorted({c.article for c in eu}),
+        gdpr_provisions=list(dict.fromkeys(c.provision for c in eu)),
+        uk_gdpr_provisions=list(dict.fromkeys(c.provision for c in cited if c.law == UK_GDPR)),
         type=facet(infobox.text(get("Type"))),
         outcome=facet(infobox.text(get("Outcome"))),
         date_started=parse_date(infobox.text(get("Started"))),
         date_decided=parse_date(infobox.text(get("Decided"))),
         date_published=parse_date(infobox.text(get("Published"))),
-        fine_amount=fine_amount,
-        fine_currency=fine_currency,
-        fine_text=fine_text,
+        fine_amount=fine.amount,
+        fine_currency=fine.currency,
+        fine_text=fine.text,
         parties=infobox.values(get("Parties"), wiki),
         case_number=infobox.text(case_cell),
         ecli=parse_ecli(infobox.text(get("European Case Law Identifier"))),
@@ -182,8 +188,34 @@ def _case(
         appeal=appeal,
         categories=list(meta.categories),
     )
+    as_of = rendered_on(root)
     _fill_sections(record, root, table)
+    summary = "\n".join(t for t in (record.lead, record.facts, record.dispute, record.holding) if t)
+    mentions = amounts_in_text(summary, jurisdiction)
+    # A bare number ("10,000") takes the currency the summary states that sum in.
+    fine = with_summary_currency(fine, mentions)
+    record.fine_currency = fine.currency
+    record.warnings = checks.case_warnings(
+        record,
+        as_of=as_of,
+        fine_stated=fine.stated,
+        summary_currencies=[c for _, c in mentions],
+    )
     return record
+
+
+# MediaWiki's parser report, a comment at the end of the content of a saved page and of an
+# action=parse answer alike: "Cached time: 20250829204843" (when this revision was rendered).
+_CACHED_TIME = re.compile(r"Cached time:\s*(\d{4})(\d{2})(\d{2})\d{6}")
+
+
+def rendered_on(root: HtmlElement) -> str | None:
+    """ISO date the wiki rendered the page (its parser report), None when the page has none."""
+    # The report is among the last few children; looking there keeps long pages cheap.
+    for node in reversed(root[-6:]):
+        if isinstance(node, etree._Comment) and (m := _CACHED_TIME.search(node.text or "")):
+            return "-".join(m.groups())
+    return None
 
 
 def _fill_sections(record: CaseRecord, root: HtmlElement, table: HtmlElement) -> None:
@@ -193,12 +225,6 @@ def _fill_sections(record: CaseRecord, root: HtmlElement, table: HtmlElement) ->
     sections.strip_debris(root)
     for name, value in sections.case_sections(list(root)).items():
         setattr(record, name, value)
-
-
-def _append(old: str | None, new: str | None) -> str | None:
-    if not new:
-        return old
-    return f"{old}\n\n{new}" if old else new
 
 
 def _article(root: HtmlElement, meta: PageMeta, number: int, url: str) -> ArticlePage:

@@ -9,31 +9,41 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from urllib.parse import quote
 
 from lxml import etree, html
 from lxml.html import HtmlElement
 
+from gdprkb.corpus.limits import check_id
 from gdprkb.corpus.record import PageMeta, ParseError
 
 DEFAULT_WIKI = "https://gdprhub.eu"
 
-# Bot-challenge interstitials served instead of the page (Anubis proof-of-work, Cloudflare).
-_CHALLENGE_MARKERS = (
-    ("making sure you&#39;re not a bot", "Anubis"),
-    ("making sure you're not a bot", "Anubis"),
-    ("making sure you’re not a bot", "Anubis"),
-    ("anubis_challenge", "Anubis"),
-    ("within.website/x/cmd/anubis", "Anubis"),
-    ("/.within.website/", "Anubis"),
-    ("<title>just a moment...</title>", "Cloudflare"),
+# Bot-challenge interstitials served instead of a page or an API answer (Anubis proof-of-work,
+# Cloudflare, DDoS-Guard...): lower-case markers and who serves them, first match wins. The one
+# list for the parser and the scraper (scraper/mediawiki.py).
+CHALLENGE_MARKERS = (
+    ("not a bot", "Anubis"),  # "Making sure you're not a bot!"
+    ("anubis", "Anubis"),
+    (".within.website", "Anubis"),
+    ("just a moment...", "Cloudflare"),
+    ("attention required! | cloudflare", "Cloudflare"),
     ("cf-browser-verification", "Cloudflare"),
     ("challenge-platform", "Cloudflare"),
     ("cf_chl_opt", "Cloudflare"),
     ("ddos-guard", "DDoS-Guard"),
-    ("<title>attention required! | cloudflare</title>", "Cloudflare"),
-    ("checking your browser before accessing", "browser check"),
+    ("proof-of-work", "proof-of-work"),
+    ("checking your browser", "browser check"),
+    ("captcha", "CAPTCHA"),
 )
+
+
+def challenge_name(text: str) -> str | None:
+    """Who serves the bot challenge `text` is ("Anubis", "Cloudflare"...), None for no challenge."""
+    low = text[:20000].lower()
+    return next((who for marker, who in CHALLENGE_MARKERS if marker in low), None)
+
 
 PARSER_OUTPUT = "mw-parser-output"
 
@@ -45,7 +55,20 @@ def page_url(title: str, wiki: str = DEFAULT_WIKI) -> str:
 
 # C0 control characters other than tab/newline/CR/FF: plenty of them means binary, not HTML.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
-_UTF8_PARSER = html.HTMLParser(encoding="utf-8")
+# One parser per thread (the app and the scraper parse in threads): lxml parsers and their
+# error logs are not shared safely.
+_PARSERS = threading.local()
+
+
+def _parser() -> html.HTMLParser:
+    parser = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = _PARSERS.parser = html.HTMLParser(encoding="utf-8")
+    return parser
+
+
+# libxml2 stops building the tree below this depth and silently drops the rest of the page.
+MAX_DEPTH = 256
 # Compiled once, evaluated in C. A saved page has the content under #mw-content-text, which
 # libxml2 finds through its ID table without scanning the document; a fragment needs the scan.
 _CONTENT_CLASS = f"contains(concat(' ', normalize-space(@class), ' '), ' {PARSER_OUTPUT} ')"
@@ -97,10 +120,9 @@ def check_challenge(data: str) -> None:
     # (slow, lower-casing) scan off the ingest's hot path.
     if data.find(PARSER_OUTPUT, 0, 400000) >= 0:
         return
-    low = data[:20000].lower()
-    for marker, who in _CHALLENGE_MARKERS:
-        if marker in low:
-            raise ParseError(f"bot-challenge interstitial ({who}), not the page")
+    who = challenge_name(data)
+    if who is not None:
+        raise ParseError(f"bot-challenge interstitial ({who}), not the page")
 
 
 def _rlconf_value(data: str, key: str) -> object:
@@ -130,8 +152,11 @@ def read_head(page: RawPage, wiki: str) -> PageMeta:
     cats = _rlconf_value(data, "wgCategories")
     if not isinstance(page_id, int) or not isinstance(revision, int) or not isinstance(name, str):
         raise ParseError("no MediaWiki page metadata (wgArticleId/wgCurRevisionId) in the head")
-    if page_id <= 0:
+    if page_id == 0:
         raise ParseError("page does not exist on the wiki (wgArticleId 0)")
+    # An id SQLite cannot hold (2^63 and up) or a negative one: this page fails, not the batch.
+    check_id(page_id, "wgArticleId")
+    check_id(revision, "wgCurRevisionId")
     title = name.replace("_", " ")
     categories = [c for c in cats if isinstance(c, str)] if isinstance(cats, list) else []
     return PageMeta(
@@ -157,13 +182,21 @@ def content_root(page: RawPage) -> HtmlElement:
     else:
         check_balanced(data)
     content = _content_slice(page.raw) if page.full else page.raw
+    parser = _parser()
     try:
         if content is None:
-            doc = html.document_fromstring(page.raw, parser=_UTF8_PARSER)
+            doc = html.document_fromstring(page.raw, parser=parser)
         else:
-            doc = html.fragment_fromstring(content, create_parent="div", parser=_UTF8_PARSER)
+            doc = html.fragment_fromstring(content, create_parent="div", parser=parser)
     except (etree.ParserError, ValueError) as e:
         raise ParseError(f"unparseable HTML: {e}") from None
+    if any("Excessive depth" in e.message for e in parser.error_log):
+        # The rest of the page (its Facts, Holding...) is missing from the tree: storing it
+        # would be a case with empty sections that looks complete.
+        raise ParseError(
+            f"too deeply nested: elements nest more than {MAX_DEPTH} levels deep, so the page"
+            " cannot be read whole"
+        )
     found = _FIND_CONTENT_BY_ID(doc) if content is None else None
     if not found:
         found = _FIND_CONTENT(doc)

@@ -9,8 +9,10 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from gdprkb.corpus.clean import strip_controls
+
 # Bump whenever parse output changes, so `gdprkb reparse` knows what is stale.
-PARSER_VERSION = 3
+PARSER_VERSION = 5
 
 Kind = Literal["dpa", "court"]
 
@@ -24,6 +26,11 @@ class PageMeta:
     revision_id: int
     categories: list[str] = field(default_factory=list)
     url: str | None = None
+
+    def __post_init__(self) -> None:
+        # A title comes from the wiki (or a hostile copy of it): no terminal control codes.
+        object.__setattr__(self, "title", strip_controls(self.title))
+        object.__setattr__(self, "categories", [strip_controls(c) for c in self.categories])
 
 
 @dataclass
@@ -72,6 +79,12 @@ class Appeal:
         )
 
 
+def record_year(date_decided: str | None, date_published: str | None) -> int | None:
+    """A case's year: the year decided, else the year published (ISO dates), else None."""
+    d = date_decided or date_published
+    return int(d[:4]) if d else None
+
+
 @dataclass
 class CaseRecord:
     """One decision of a DPA or a court, as GDPRhub presents it."""
@@ -88,6 +101,7 @@ class CaseRecord:
     relevant_law: list[str] = field(default_factory=list)
     gdpr_articles: list[int] = field(default_factory=list)
     gdpr_provisions: list[str] = field(default_factory=list)
+    uk_gdpr_provisions: list[str] = field(default_factory=list)
     type: str | None = None
     outcome: str | None = None
     date_started: str | None = None
@@ -110,12 +124,13 @@ class CaseRecord:
     comment: str | None = None
     machine_translation: str | None = None
     categories: list[str] = field(default_factory=list)
+    # data-quality warning codes (corpus/checks.py), [] when nothing is doubtful
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def year(self) -> int | None:
         """Year decided, else year published."""
-        d = self.date_decided or self.date_published
-        return int(d[:4]) if d else None
+        return record_year(self.date_decided, self.date_published)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON form of the contract (what JSONL export writes)."""

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from lxml import etree, html
 from lxml.html import HtmlElement
 
-from gdprkb.corpus.fields import clean, is_clean_placeholder, strip_invisible
+from gdprkb.corpus.clean import clean, is_clean_placeholder, strip_invisible
 
 # Elements whose text is never content: footnote markers "[1]", edit links, the TOC, the
 # reference list, scripts, hidden helpers, the "[2]" counters of bare external links.

@@ -16,7 +16,7 @@ import dataclasses
 import json
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,7 +24,9 @@ from typing import Any
 
 from zlib_ng import zlib_ng as zlib
 
-from gdprkb.corpus import tables
+from gdprkb.corpus import citegraph, tables
+from gdprkb.corpus.citations import Reference
+from gdprkb.corpus.citegraph import CitationFacts
 from gdprkb.corpus.record import (
     PARSER_VERSION,
     ArticlePage,
@@ -120,6 +122,9 @@ class Store:
                 f"BEGIN IMMEDIATE; {tables.SCHEMA} {tables.migrations(self._db)}"
                 f" PRAGMA user_version={tables.SCHEMA_VERSION}; COMMIT;"
             )
+        if not citegraph.current(self._db):  # a new store, or citation rules changed
+            with self._txn():
+                citegraph.rebuild(self._db, self._cases_with_raw())
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -195,13 +200,15 @@ class Store:
         *,
         recheck: bool = False,
         compressed: bytes | None = None,
+        refs: list[Reference] | None = None,
     ) -> str:
         """Store one parsed page with its raw HTML; return "new", "updated" or "unchanged".
 
         The same page_id and revision parsed by the same PARSER_VERSION is "unchanged" without
         a write; so is a revision older than the stored one. With `recheck` (reparse) the
         record is compared even then, and only a changed record is written. `compressed` is
-        `compress_raw(raw)` when the caller already made it (ingest does, in its workers).
+        `compress_raw(raw)` when the caller already made it (ingest does, in its workers);
+        `refs` likewise are the case's `citations.extract(page, raw)`.
         """
         new_type = _type_of(page)
         if page.page_id != meta.page_id:
@@ -230,6 +237,7 @@ class Store:
                 self._remove_parsed(meta.page_id, old[2])
             if isinstance(page, CaseRecord):
                 self._write_case(page, record)
+                citegraph.update(self._db, page, raw, refs)
             elif isinstance(page, ArticlePage):
                 self._db.execute(
                     "INSERT OR REPLACE INTO articles (page_id, article, record) VALUES (?, ?, ?)",
@@ -324,6 +332,7 @@ class Store:
         table = {"case": "cases", "article": "articles", "other": "others"}[type_]
         self._db.execute(f"DELETE FROM {table} WHERE page_id = ?", (page_id,))
         if type_ == "case":
+            citegraph.remove(self._db, page_id)
             self._db.execute("DELETE FROM case_articles WHERE page_id = ?", (page_id,))
             self._db.execute(
                 "INSERT OR REPLACE INTO deletions (page_id, seq, at) VALUES (?, ?, ?)",
@@ -409,7 +418,8 @@ class Store:
     def iter_cases(self, **filters: Any) -> Iterator[CaseRecord]:
         """Stream the stored cases by page_id, filtered by kind, jurisdiction, authority, type,
         outcome, year (each a value or a list of values: any of them), article (cites any of
-        the given GDPR articles), year_from and year_to (inclusive)."""
+        the given GDPR articles), year_from and year_to (inclusive), no_warnings (True: only
+        cases without data-quality warnings)."""
         where, params = self._where(filters)
         cur = self._db.execute(f"SELECT record FROM cases{where} ORDER BY page_id", params)
         for (record,) in cur:
@@ -438,6 +448,12 @@ class Store:
             params,
         )
         return [(value, int(n)) for value, n in cur]
+
+    def warning_counts(self, **filters: Any) -> list[tuple[str, int]]:
+        """Cases per data-quality warning code (iter_cases filters), most frequent first."""
+        where, params = self._where(filters)
+        sql = tables.WARNING_COUNTS.format(cases=f"SELECT record FROM cases{where}")
+        return [(str(code), int(n)) for code, n in self._db.execute(sql, params)]
 
     def page_counts(self) -> dict[str, int]:
         """Stored pages per type ("case", "article", "other") plus "failure"."""
@@ -480,6 +496,41 @@ class Store:
             ).fetchone()
             if row is not None:
                 yield PageMeta(**json.loads(row[0])), zlib.decompress(row[1])
+
+    def _cases_with_raw(self) -> Iterator[tuple[CaseRecord, bytes]]:
+        cur = self._db.execute(
+            "SELECT c.record, p.raw FROM cases c JOIN pages p USING (page_id) ORDER BY page_id"
+        )
+        for record, raw in cur.fetchall():
+            yield CaseRecord.from_dict(json.loads(record)), zlib.decompress(raw)
+
+    # -- citations (corpus/citegraph.py) ---------------------------------------------------
+
+    def cites(self, page_id: int) -> list[dict[str, Any]]:
+        """The references a case makes: [{kind, key, text, section, cited (page id or None)}]."""
+        return citegraph.cites(self._db, page_id)
+
+    def cited_by(self, page_id: int) -> list[dict[str, Any]]:
+        """The cases citing a page, newest first: [{page_id, title, date, sections}]."""
+        return citegraph.cited_by(self._db, page_id)
+
+    def cited_by_counts(self, page_ids: Iterable[int] | None = None) -> dict[int, int]:
+        """page_id -> how many cases cite it (cited pages only; all of them without page_ids)."""
+        return citegraph.cited_by_counts(self._db, page_ids)
+
+    def most_cited(self, citing: Iterable[int], limit: int = 20) -> list[dict[str, Any]]:
+        """What the given cases cite most: [{cited, title, key, kind, count}], most first."""
+        with self._snapshot():
+            return citegraph.most_cited(self._db, citing, limit)
+
+    def citation_facts(self, page_ids: Iterable[int] | None = None) -> dict[int, CitationFacts]:
+        """page_id -> what the search index keeps of its citations (cited keys, pages, count)."""
+        with self._snapshot():
+            return citegraph.facts(self._db, page_ids)
+
+    def citation_edges(self) -> Iterator[dict[str, Any]]:
+        """The citation graph: {citing, cited, text, kind, key, section} per reference."""
+        yield from citegraph.edges(self._db)
 
     def changes_since(self, seq: int) -> tuple[list[CaseRecord], list[int], int]:
         """(cases written after `seq`, page_ids of cases removed after `seq`, current seq).

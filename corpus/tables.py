@@ -95,9 +95,28 @@ COLUMN_FILTERS = {
     "year": "year = ?",
 }
 RANGE_FILTERS = {"year_from": "year >= ?", "year_to": "year <= ?"}
-FILTERS = (*COLUMN_FILTERS, "article", *RANGE_FILTERS)
+# no_warnings=True: only cases whose record has no data-quality warning (corpus/checks.py);
+# a record stored before warnings existed has none.
+NO_WARNINGS = "coalesce(json_array_length(record, '$.warnings'), 0) = 0"
+FILTERS = (*COLUMN_FILTERS, "article", *RANGE_FILTERS, "no_warnings")
+# Per warning code, the cases carrying it (over a filtered `cases` subquery).
+WARNING_COUNTS = (
+    "SELECT w.value, count(*) AS n FROM ({cases}) AS c, json_each(c.record, '$.warnings') AS w"
+    " GROUP BY w.value ORDER BY n DESC, w.value"
+)
 # Columns `counts()` can group by.
 COUNTABLE = ("kind", "jurisdiction", "authority", "type", "outcome", "year")
+
+
+def _int(name: str, value: Any) -> int:
+    """A filter's number as SQLite can hold it (a 64-bit integer); ValueError naming it if not."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} {value!r} is not a whole number") from None
+    if not -(2**63) <= number < 2**63:
+        raise ValueError(f"{name} {value} is out of range")
+    return number
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -115,20 +134,25 @@ def where(filters: dict[str, Any]) -> tuple[str, list[Any]]:
             continue
         if name in COLUMN_FILTERS:
             values = _as_list(value)
+            if name == "year":
+                values = [_int(name, v) for v in values]
             # Any of several values: jurisdiction=["Germany", "Austria"].
             ors = " OR ".join([COLUMN_FILTERS[name]] * len(values))
             clauses.append(f"({ors})")
             params.extend(values)
         elif name in RANGE_FILTERS:
             clauses.append(RANGE_FILTERS[name])
-            params.append(int(value))
+            params.append(_int(name.replace("_", "-"), value))
         elif name == "article":
-            values = [int(a) for a in _as_list(value)]
+            values = [_int("article", a) for a in _as_list(value)]
             marks = ", ".join("?" * len(values))
             clauses.append(
                 f"page_id IN (SELECT page_id FROM case_articles WHERE article IN ({marks}))"
             )
             params.extend(values)
+        elif name == "no_warnings":
+            if value:
+                clauses.append(NO_WARNINGS)
         else:
             raise ValueError(f"unknown filter {name!r}; use one of: {', '.join(FILTERS)}")
     return (" WHERE " + " AND ".join(clauses) if clauses else ""), params

@@ -18,8 +18,10 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from gdprkb.corpus import citations
+from gdprkb.corpus.citations import Reference
 from gdprkb.corpus.parse import parse_page
-from gdprkb.corpus.record import PageMeta, ParsedPage, ParseError
+from gdprkb.corpus.record import CaseRecord, PageMeta, ParsedPage, ParseError
 from gdprkb.corpus.store import compress_raw
 
 T = TypeVar("T")
@@ -32,6 +34,7 @@ class Parsed:
     page: ParsedPage | None
     compressed: bytes | None
     error: str | None
+    refs: list[Reference] | None = None  # a case's citations, extracted here in parallel
 
 
 def _malloc_trim() -> Callable[[], object]:
@@ -61,7 +64,8 @@ def parse_job(raw: bytes, meta: PageMeta, compress: bool = True) -> Parsed:
         return Parsed(None, None, str(e))
     except Exception as e:  # a parser bug on one page must not stop the batch
         return Parsed(None, None, f"parser error: {type(e).__name__}: {e}")
-    return Parsed(page, compress_raw(raw) if compress else None, None)
+    refs = citations.extract(page, raw) if isinstance(page, CaseRecord) else None
+    return Parsed(page, compress_raw(raw) if compress else None, None, refs)
 
 
 def default_jobs() -> int:

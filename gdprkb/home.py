@@ -37,6 +37,11 @@ class Home:
         return self.root / "index"
 
     @property
+    def feeds_dir(self) -> Path:
+        """Atom feeds of the saved searches (`gdprkb alerts check`): <NAME>.atom."""
+        return self.root / "feeds"
+
+    @property
     def runs_dir(self) -> Path:
         """JSON run logs of scrapes."""
         return self.root / "runs"

@@ -129,11 +129,12 @@ def full_build(
         ix, index_dir, timeout=LOCK_TIMEOUT_S, procs=procs, limitmb=limitmb
     ) as writer:
         total = store.count_cases()
+        cites = store.citation_facts()
         cases = tqdm(
             store.iter_cases(), total=total, desc="indexing", unit="case", disable=not progress
         )
         for case in cases:
-            writer.add_document(**to_document(case))
+            writer.add_document(**to_document(case, cites.get(case.page_id)))
             count += 1
         if progress:
             # The bar counts documents handed to the writer; analysing and writing them
@@ -159,9 +160,10 @@ def _incremental(store: Store, index_dir: Path, last_seq: int, *, progress: bool
         docs = ix.doc_count()
         ix.close()
         return BuildReport("unchanged", 0, 0, seq, time.perf_counter() - t0, docs)
+    cites = store.citation_facts(c.page_id for c in changed)
     with index_writer(ix, index_dir, timeout=LOCK_TIMEOUT_S) as writer:
         for case in tqdm(changed, desc="re-indexing", unit="case", disable=not progress):
-            writer.update_document(**to_document(case))
+            writer.update_document(**to_document(case, cites.get(case.page_id)))
         for page_id in deleted:
             writer.delete_by_term("page_id", str(page_id))
         # A small update adds a segment instead of rewriting big ones (Whoosh's default merge

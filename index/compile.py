@@ -1,35 +1,31 @@
-"""Turn a parsed query (index/querylang.py) into a Whoosh query against one index.
+"""Turn a query tree (index/querylang.py) into a Whoosh query against one index.
 
-Words become BM25F disjunctions over the text fields with the schema's weights; facet values
-are matched against the values actually in the index (case and accent-insensitive, exact
-value first, else every value containing the typed words); ranges become numeric ranges.
-Wildcards expand to at most MAX_EXPANSIONS index terms, so no query can blow up.
+Words become BM25F disjunctions over the text fields with the schema's weights; `field:value`
+resolves as its row in index/vocabulary.py says: facet values are matched against the values
+actually in the index (case and accent-insensitive, exact value first, else every value
+containing the typed words); ranges become numeric ranges. Wildcards expand to at most
+MAX_EXPANSIONS index terms, so no query can blow up. The compiler returns what it found out
+(warnings, the words for proximity re-ranking) with the query, nothing on the side.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
 from whoosh.reading import IndexReader
 from whoosh.support.charset import accent_map
 
+from gdprkb.corpus.citations import reference_key
+from gdprkb.corpus.money import EUR_RATES
+from gdprkb.corpus.provisions import parse_provision
 from gdprkb.index import querylang as ql
-from gdprkb.index.schema import EUR_RATES, TEXT_FIELDS
+from gdprkb.index.schema import TEXT_FIELDS
+from gdprkb.index.vocabulary import LANG_CODES, Field, field_named
 
 MAX_EXPANSIONS = 200
-SUMMARY = ("lead", "facts", "dispute", "holding")
-# ISO 639-1 codes a lawyer may type for `lang:`; GDPRhub names languages in English.
-LANG_CODES = {
-    "bg": "Bulgarian", "cs": "Czech", "da": "Danish", "de": "German", "el": "Greek",
-    "en": "English", "es": "Spanish", "et": "Estonian", "fi": "Finnish", "fr": "French",
-    "ga": "Irish", "hr": "Croatian", "hu": "Hungarian", "is": "Icelandic", "it": "Italian",
-    "lt": "Lithuanian", "lv": "Latvian", "mt": "Maltese", "nl": "Dutch", "no": "Norwegian",
-    "pl": "Polish", "pt": "Portuguese", "ro": "Romanian", "sk": "Slovak", "sl": "Slovenian",
-    "sv": "Swedish",
-}  # fmt: skip
 
 
 # Whoosh's table maps code points (ints) to replacements; its type hint says str keys.
@@ -46,11 +42,9 @@ class Context:
     """What compiling needs from the index: its schema's analyzers, terms and facet values."""
 
     reader: IndexReader
-    facet_values: Callable[[str], list[str]]  # facet name -> values present in the index
+    facet_values: Mapping[str, list[str]]  # facet name -> values present in the index
     warnings: list[str] = field(default_factory=list)
-    loose: bool = False  # implicit AND of plain words becomes OR (the no-result fallback)
     expansions: int = 0
-    proximity: list[str] = field(default_factory=list)  # plain words typed, for re-ranking
 
     def analyze(self, fieldname: str, text: str) -> list[str]:
         """The index terms `text` becomes in one field."""
@@ -59,10 +53,19 @@ class Context:
         return [t.text for t in analyzer(text, mode="query")]
 
 
-def compile_query(node: ql.Node, ctx: Context) -> wq.Query:
-    """The Whoosh query for a parsed query node."""
+@dataclass
+class Compiled:
+    """A Whoosh query, the plain words typed (for proximity re-ranking) and what was repaired."""
+
+    query: wq.Query
+    proximity: list[str]
+    warnings: list[str]
+
+
+def compile_query(node: ql.Node, ctx: Context) -> Compiled:
+    """The Whoosh query for a query tree, with its proximity terms and warnings."""
     q = _compile(node, ctx)
-    return wq.Every() if q is None else q
+    return Compiled(wq.Every() if q is None else q, proximity_terms(node, ctx), ctx.warnings)
 
 
 def _compile(node: ql.Node, ctx: Context) -> wq.Query | None:
@@ -73,7 +76,7 @@ def _compile(node: ql.Node, ctx: Context) -> wq.Query | None:
     if isinstance(node, ql.Phrase):
         return _text(node.text, _fields(node.field), ctx)
     if isinstance(node, ql.FieldValue):
-        return compile_field(node.field, node.value, ctx)
+        return compile_field(node, ctx)
     if isinstance(node, ql.Not):
         inner = _compile(node.item, ctx)
         return None if inner is None else wq.Not(inner)
@@ -81,31 +84,27 @@ def _compile(node: ql.Node, ctx: Context) -> wq.Query | None:
         parts = [q for q in (_compile(i, ctx) for i in node.items) if q is not None]
         return _combine(wq.Or, parts)
     if isinstance(node, ql.And):
-        return _and(node, ctx)
+        positive = [i for i in node.items if not isinstance(i, ql.Not)]
+        parts = [q for q in (_compile(i, ctx) for i in node.items) if q is not None]
+        if not positive:  # "NOT a NOT b": everything except those
+            parts.insert(0, wq.Every())
+        return _combine(wq.And, parts)
     raise TypeError(f"unknown query node {node!r}")
 
 
-def _and(node: ql.And, ctx: Context) -> wq.Query | None:
-    if not ctx.proximity:  # the outermost list of words (index/proximity.py re-ranks by it)
-        ctx.proximity = _proximity_terms(node, ctx)
-    if ctx.loose and node.implicit:
-        words = [i for i in node.items if ql.is_text_only(i)]
-        rest = [i for i in node.items if not ql.is_text_only(i)]
+def proximity_terms(node: ql.Node, ctx: Context) -> list[str]:
+    """The plain words of the first list of two or more, in order, as unstemmed terms."""
+    if isinstance(node, ql.And):
+        words = [
+            i.text for i in node.items if isinstance(i, ql.Word) and not i.prefix and not i.field
+        ]
         if len(words) > 1:
-            any_word = _combine(wq.Or, [q for q in map(lambda i: _compile(i, ctx), words) if q])
-            parts = [q for q in (_compile(i, ctx) for i in rest) if q is not None]
-            return _combine(wq.And, ([any_word] if any_word else []) + parts)
-    positive = [i for i in node.items if not isinstance(i, ql.Not)]
-    parts = [q for q in (_compile(i, ctx) for i in node.items) if q is not None]
-    if not positive:  # "NOT a NOT b": everything except those
-        parts.insert(0, wq.Every())
-    return _combine(wq.And, parts)
-
-
-def _proximity_terms(node: ql.And, ctx: Context) -> list[str]:
-    """The plain words typed, in order, as terms of the unstemmed field."""
-    words = [i.text for i in node.items if isinstance(i, ql.Word) and not i.prefix and not i.field]
-    return ctx.analyze("exact", " ".join(words)) if len(words) > 1 else []
+            return ctx.analyze("exact", " ".join(words))
+    if isinstance(node, ql.And | ql.Or):
+        for item in node.items:
+            if found := proximity_terms(item, ctx):
+                return found
+    return []
 
 
 def _combine(cls: type[wq.And] | type[wq.Or], parts: list[wq.Query]) -> wq.Query | None:
@@ -115,11 +114,10 @@ def _combine(cls: type[wq.And] | type[wq.Or], parts: list[wq.Query]) -> wq.Query
 
 
 def _fields(name: str | None) -> list[str]:
-    if name is None or name == "text":
+    spec = field_named(name) if name else None
+    if spec is None or not spec.text_fields:  # plain words, `text:`
         return [f for f, weight in TEXT_FIELDS.items() if weight > 0]
-    if name == "summary":
-        return list(SUMMARY)
-    return [name]
+    return list(spec.text_fields)
 
 
 def _text(text: str, fields: Iterable[str], ctx: Context) -> wq.Query | None:
@@ -165,21 +163,13 @@ _RANGE = re.compile(rf"^(?P<lo>{_NUM})?\s*\.\.\s*(?P<hi>{_NUM})?$")
 _CMP = re.compile(r"^(?P<op>[<>]=?)\s*(?P<v>.+)$")
 
 
-def compile_field(name: str, value: str, ctx: Context) -> wq.Query:
-    """The query for one `field:value` (also used for the `filters` of a search)."""
-    if name == "article":
-        return _article(value, ctx)
-    if name == "year":
-        return _year(value, ctx)
-    if name == "fine":
-        return _fine(value, ctx)
-    if name == "date":
-        return _date(value, ctx)
-    if name == "has_fine":
-        return wq.Term("has_fine", "yes" if fold(value) in ("yes", "true", "1") else "no")
-    if name == "language" and value.lower() in LANG_CODES:
-        value = LANG_CODES[value.lower()]
-    return _facet(name, value, ctx)
+def compile_field(node: ql.FieldValue, ctx: Context) -> wq.Query:
+    """The query for one `field:value` (a query's or a filter's), as its vocabulary row says."""
+    spec = field_named(node.field)
+    assert spec is not None, node.field
+    if node.exact and spec.facet and node.value in ctx.facet_values.get(spec.facet, []):
+        return wq.Term(spec.facet, node.value)  # a filter naming a facet value exactly
+    return _RESOLVERS[spec.resolve](node.value, spec, ctx)
 
 
 def match_values(typed: str, values: list[str]) -> list[str]:
@@ -195,17 +185,26 @@ def match_values(typed: str, values: list[str]) -> list[str]:
     return [v for v in values if pattern.search(fold(v))]
 
 
-def _facet(name: str, value: str, ctx: Context) -> wq.Query:
-    values = ctx.facet_values(name)
+def _facet(value: str, spec: Field, ctx: Context) -> wq.Query:
+    assert spec.facet is not None, spec.name
+    values = ctx.facet_values.get(spec.facet, [])
     found = match_values(value, values)
     if not found:
         sample = ", ".join(values[:5]) + (", …" if len(values) > 5 else "")
-        label = "country" if name == "jurisdiction" else name
         ctx.warnings.append(
-            f'No {label} matches "{value}"' + (f" (e.g. {sample})." if values else ".")
+            f'No {spec.label} matches "{value}"' + (f" (e.g. {sample})." if values else ".")
         )
         return wq.NullQuery()
-    return _any(name, found)
+    return _any(spec.facet, found)
+
+
+def _language(value: str, spec: Field, ctx: Context) -> wq.Query:
+    return _facet(LANG_CODES.get(value.strip().lower(), value), spec, ctx)
+
+
+def _flag(value: str, spec: Field, ctx: Context) -> wq.Query:
+    assert spec.facet is not None, spec.name
+    return wq.Term(spec.facet, "yes" if fold(value) in ("yes", "true", "1") else "no")
 
 
 def _any(fieldname: str, values: Iterable[str]) -> wq.Query:
@@ -213,14 +212,11 @@ def _any(fieldname: str, values: Iterable[str]) -> wq.Query:
     return terms[0] if len(terms) == 1 else wq.Or(terms)
 
 
-_ARTICLE = re.compile(r"^(?:art(?:icle)?\.?\s*)?(\d+)((?:\s*\(\s*\w+\s*\))*)\s*(?:gdpr)?$", re.I)
-
-
-def _article(value: str, ctx: Context) -> wq.Query:
+def _article(value: str, spec: Field, ctx: Context) -> wq.Query:
     """`article:32`, `article:5(1)(f)` (also 5(1) → every 5(1)(x)), `article:12..22`, `a,b`."""
     parts = [p for p in re.split(r"[,;]", value) if p.strip()]
     if len(parts) > 1:
-        return wq.Or([_article(p, ctx) for p in parts])
+        return wq.Or([_article(p, spec, ctx) for p in parts])
     value = value.strip()
     rng = _RANGE.match(value)
     if rng and (rng["lo"] or rng["hi"]):
@@ -229,14 +225,13 @@ def _article(value: str, ctx: Context) -> wq.Query:
             ctx.warnings.append(f'Article range "{value}" is too wide; using {lo}..{lo + 200}.')
             hi = lo + 200
         return _any("provision_tree", [str(a) for a in range(lo, hi + 1)])
-    m = _ARTICLE.match(value)
-    if not m:
+    provision = parse_provision(value)  # the one provision grammar (corpus/provisions.py)
+    if provision is None:
         ctx.warnings.append(
             f'"article:{value}" is not an article; write e.g. article:6 or article:5(1)(f).'
         )
         return wq.NullQuery()
-    paras = re.sub(r"\s+", "", m.group(2)).lower()
-    return wq.Term("provision_tree", m.group(1) + paras)
+    return wq.Term("provision_tree", provision)
 
 
 def _bounds(
@@ -277,14 +272,14 @@ def _number(text: str) -> float:
     return float(t) * mult
 
 
-def _year(value: str, ctx: Context) -> wq.Query:
+def _year(value: str, spec: Field, ctx: Context) -> wq.Query:
     b = _bounds(value, lambda s: int(s.strip()) if re.fullmatch(r"\s*\d{4}\s*", s) else _bad(s))
     if b is None:
         ctx.warnings.append(f'"year:{value}" is not a year or range; write e.g. year:2021..2023.')
         return wq.NullQuery()
     lo, hi, lox, hix = b
     years = [
-        y for y in ctx.facet_values("year")
+        y for y in ctx.facet_values.get("year", [])
         if (lo is None or int(y) > lo or (int(y) == lo and not lox))
         and (hi is None or int(y) < hi or (int(y) == hi and not hix))
     ]  # fmt: skip
@@ -295,7 +290,7 @@ def _bad(text: str) -> float:
     raise ValueError(text)
 
 
-def _fine(value: str, ctx: Context) -> wq.Query:
+def _fine(value: str, spec: Field, ctx: Context) -> wq.Query:
     v = fold(value)
     if v in ("yes", "any", "true", "some"):
         return wq.Term("has_fine", "yes")
@@ -327,7 +322,7 @@ def _date_bound(text: str, end: bool) -> float:
     return y * 10000 + month * 100 + day
 
 
-def _date(value: str, ctx: Context) -> wq.Query:
+def _date(value: str, spec: Field, ctx: Context) -> wq.Query:
     value = value.strip()
     try:
         if ".." in value:
@@ -350,3 +345,27 @@ def _date(value: str, ctx: Context) -> wq.Query:
             "date:2021-01-01..2021-06-30 (dates decided)."
         )
         return wq.NullQuery()
+
+
+def _cites(value: str, spec: Field, ctx: Context) -> wq.Query:
+    """`cites:C-311/18`, `cites:ECLI:EU:C:2020:559`, `cites:PS/00117/2022`, `cites:5590`."""
+    key = reference_key(value)
+    if not key:
+        ctx.warnings.append(
+            f'"cites:{value}" names no decision; write a case number (cites:C-311/18), '
+            "an ECLI or a page id."
+        )
+        return wq.NullQuery()
+    return wq.Term("cites", key)
+
+
+_RESOLVERS: dict[str, Callable[[str, Field, Context], wq.Query]] = {
+    "facet": _facet,
+    "language": _language,
+    "flag": _flag,
+    "article": _article,
+    "year": _year,
+    "fine": _fine,
+    "date": _date,
+    "cites": _cites,
+}

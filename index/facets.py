@@ -56,6 +56,7 @@ class FacetTable:
         self.page_id = self._column("pid", np.int64, -1)
         self.date_n = self._column("date_n", np.int64, 0)
         self.fine_eur = self._column("fine_eur", np.float64, -1.0)
+        self.cited_n = self._column("cited_n", np.int64, 0)
         self._mt = [
             (offset, sub.column_reader("mt_text") if sub.has_column("mt_text") else None)
             for sub, offset in self._leaves
@@ -112,7 +113,8 @@ class FacetTable:
 
         Cases without a date or fine come last; ties go by page id, newest page first.
         """
-        key = self.date_n[matched] if sort == "date" else self.fine_eur[matched]
+        column = {"date": self.date_n, "fine": self.fine_eur, "cited": self.cited_n}[sort]
+        key = column[matched]
         known = key > 0
         # lexsort: last key is primary.
         order = np.lexsort((-self.page_id[matched], -key, ~known))

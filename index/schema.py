@@ -13,11 +13,15 @@ from whoosh.analysis import Analyzer, RegexTokenizer, StripFilter
 from whoosh.columns import CompressedBytesColumn
 from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, Schema
 
+from gdprkb.corpus.checks import is_flagged
+from gdprkb.corpus.citegraph import CitationFacts
+from gdprkb.corpus.money import fine_in_eur
+from gdprkb.corpus.provisions import provision_ancestors, provision_key
 from gdprkb.corpus.record import CaseRecord
 from gdprkb.index.analysis import BulkText
 
 # Bump when fields or analysis change: `gdprkb index` then rebuilds from scratch.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 # Text fields with the BM25F weight each gets when a plain word is searched (0: only through
 # its `field:`). "exact" is all the text again, unstemmed: the exact word forms typed score above
@@ -63,27 +67,6 @@ MULTI_VALUED = frozenset({"article", "provision", "language"})
 # How much of a machine translation is kept for snippets (some run to 750,000 characters).
 SNIPPET_SOURCE_CHARS = 40_000
 
-# Approximate euro value of one unit, so `fine:>10000` and sorting by fine compare amounts
-# across currencies; the hit keeps the amount and currency as decided.
-EUR_RATES: dict[str, float] = {
-    "EUR": 1.0,
-    "GBP": 1.17,
-    "CHF": 1.05,
-    "USD": 0.92,
-    "NOK": 0.087,
-    "SEK": 0.088,
-    "DKK": 0.134,
-    "ISK": 0.0066,
-    "PLN": 0.23,
-    "CZK": 0.040,
-    "HUF": 0.0025,
-    "RON": 0.20,
-    "BGN": 0.51,
-    "HRK": 0.133,
-    "LIRA": 0.028,
-    "TRY": 0.028,
-}
-
 
 def build_schema() -> Schema:
     """The index schema (see the module docstring)."""
@@ -99,6 +82,9 @@ def build_schema() -> Schema:
         # the stored fields, so a hit loads it only when its snippet must come from there.
         "mt_text": COLUMN(CompressedBytesColumn()),
         "provision_tree": KEYWORD(analyzer=multi),
+        # Citations (corpus/citegraph.CitationFacts): `cites:` terms, and how many cite it.
+        "cites": KEYWORD(analyzer=multi),
+        "cited_n": NUMERIC(int, sortable=True, default=0),
     }
     # Field weights apply at query time (index/compile.py), so changing them needs no rebuild.
     for name in TEXT_FIELDS:
@@ -119,23 +105,9 @@ def date_number(iso: str | None) -> int:
     return int(iso.replace("-", ""))
 
 
-def fine_in_eur(amount: float | None, currency: str | None) -> float | None:
-    """The fine's approximate euro value; None without amount or with an unknown currency."""
-    if amount is None:
-        return None
-    rate = EUR_RATES.get((currency or "EUR").upper())
-    return None if rate is None else amount * rate
-
-
 def has_fine(case: CaseRecord) -> bool:
     """A fine was imposed: an amount above zero."""
     return bool(case.fine_amount and case.fine_amount > 0)
-
-
-def provision_ancestors(provision: str) -> list[str]:
-    """["5(1)(f)", "5(1)", "5"] for "5(1)(f)": so `article:5(1)` finds 5(1)(f) as well."""
-    parts = re.findall(r"^\d+|\([^)]*\)", provision)
-    return ["".join(parts[:i]) for i in range(len(parts), 0, -1)] if parts else [provision]
 
 
 def facet_values(case: CaseRecord) -> dict[str, list[str]]:
@@ -148,18 +120,14 @@ def facet_values(case: CaseRecord) -> dict[str, list[str]]:
         "kind": one(case.kind),
         "authority": one(case.authority),
         "jurisdiction": one(case.jurisdiction),
-        "article": sorted({str(a) for a in case.gdpr_articles}, key=_natural),
-        "provision": sorted(set(case.gdpr_provisions), key=_natural),
+        "article": sorted({str(a) for a in case.gdpr_articles}, key=provision_key),
+        "provision": sorted(set(case.gdpr_provisions), key=provision_key),
         "type": one(case.type),
         "outcome": one(case.outcome),
         "year": one(case.year),
         "language": sorted({lang for lang in case.original_languages if lang}),
         "has_fine": ["yes" if has_fine(case) else "no"],
     }
-
-
-def _natural(value: str) -> list[object]:
-    return [int(p) if p.isdigit() else p for p in re.split(r"(\d+)", value)]
 
 
 def display_fields(case: CaseRecord) -> dict[str, object]:
@@ -184,11 +152,12 @@ def display_fields(case: CaseRecord) -> dict[str, object]:
         "ecli": case.ecli,
         "parties": list(case.parties),
         "original_languages": list(case.original_languages),
+        "warnings": list(case.warnings),
     }
 
 
-def to_document(case: CaseRecord) -> dict[str, object]:
-    """The Whoosh document for one case."""
+def to_document(case: CaseRecord, cites: CitationFacts | None = None) -> dict[str, object]:
+    """The Whoosh document for one case (with its citations, read by the build from the store)."""
     facets = facet_values(case)
     doc: dict[str, object] = {
         "page_id": str(case.page_id),
@@ -222,7 +191,16 @@ def to_document(case: CaseRecord) -> dict[str, object]:
             )
         ),
     }
-    fine = fine_in_eur(case.fine_amount, case.fine_currency)
+    if cites is not None:
+        doc["cites"] = "\t".join(cites.terms())
+        doc["cited_n"] = cites.cited_by
+    # A flagged fine (a Spanish case fined in BGN, a negative amount) is in no fine range or
+    # fine sort: it is shown as the page has it, but not compared as if it were right.
+    fine = (
+        None
+        if is_flagged(case, "fine_amount")
+        else fine_in_eur(case.fine_amount, case.fine_currency)
+    )
     if fine is not None:
         doc["fine_eur"] = fine
     for name in ("lead", "facts", "dispute", "holding", "comment", "machine_translation"):

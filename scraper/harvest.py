@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 import httpx
 from tqdm import tqdm
 
+from gdprkb.corpus.limits import check_id
 from gdprkb.corpus.parse import page_url, parse_page
 from gdprkb.corpus.record import ArticlePage, NotADecision, PageMeta, ParsedPage, ParseError
 from gdprkb.corpus.store import Store, StoreError
@@ -45,7 +46,7 @@ class Summary:
 
     wiki: str
     started: str
-    status: str = "running"  # running | done | interrupted | failed
+    status: str = "running"  # running | done | interrupted | failed | killed (seen later)
     error: str | None = None
     listed: int = 0
     to_fetch: int = 0
@@ -62,6 +63,7 @@ class Summary:
     failures: list[dict[str, str]] = field(default_factory=list)
     options: dict[str, Any] = field(default_factory=dict)
     log: str | None = None
+    pid: int = field(default_factory=os.getpid)  # so a later run can tell a killed one
 
     def fail(self, title: str, reason: str) -> None:
         """Count a page that could not be stored this run."""
@@ -141,13 +143,18 @@ class MediaWikiSource:
     def page_meta(
         self, info: PageInfo, title: str, page_id: int, revision: int, categories: list[str]
     ) -> PageMeta:
-        """The PageMeta of a fetched page; its URL is the wiki's fullurl on the canonical host."""
-        url = info.url
+        """The PageMeta of a fetched page; its URL is the wiki's fullurl on the canonical host.
+
+        ParseError when the wiki gave no usable page or revision id (none, or out of range).
+        """
         base = self.canonical or self.wiki_url
-        if not url or urlsplit(url).hostname != urlsplit(base).hostname:
-            url = page_url(title, base)
+        url = info.url if info.url and on_host(info.url, base) else page_url(title, base)
         return PageMeta(
-            title, page_id or info.page_id, revision or info.revision_id, categories, url
+            title,
+            check_id(page_id or info.page_id, "page id"),
+            check_id(revision or info.revision_id, "revision id"),
+            categories,
+            url,
         )
 
     # -- the run ----------------------------------------------------------------------------
@@ -168,6 +175,7 @@ class MediaWikiSource:
         }
         t0 = time.monotonic()
         if self.runs_dir is not None:
+            close_dead_logs(self.runs_dir)
             stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
             s.log = str(self.runs_dir / f"scrape-{stamp}.json")
         self._write_log(s)
@@ -185,7 +193,11 @@ class MediaWikiSource:
             s.status, s.error = "interrupted", "interrupted; everything stored so far is kept"
         except (WikiError, Impolite) as e:
             s.status, s.error = "failed", str(e)
+        except Exception as e:  # e.g. the database: the run ends, its log says why
+            s.status, s.error = "failed", f"{type(e).__name__}: {e}"
         finally:
+            if s.status == "running":  # anything else that ends the run (SystemExit...)
+                s.status, s.error = "interrupted", "the run was ended; everything stored is kept"
             self.polite.stop.set()
             self.client.close()
             s.requests = dict(self.client.requests)
@@ -304,14 +316,15 @@ class MediaWikiSource:
             return
         if got.page is None or got.meta is None:
             reason = got.error or "no content"
-            self.store.record_failure(title, reason, title=title, page_id=got.info.page_id)
+            self.store.record_failure(title, reason, title=title, page_id=got.info.page_id or None)
             s.fail(title, reason)
             return
         try:
             result = self.store.put(got.page, got.raw, got.meta)
-        except StoreError as e:
-            self.store.record_failure(title, str(e), title=title, page_id=got.info.page_id)
-            s.fail(title, str(e))
+        except (StoreError, ValueError, OverflowError) as e:  # this page's data, not the store
+            reason = f"not stored: {e}"
+            self.store.record_failure(title, reason, title=title, page_id=got.info.page_id or None)
+            s.fail(title, reason)
             return
         if title in self._failed:
             self.store.clear_failure(title)
@@ -347,6 +360,59 @@ class MediaWikiSource:
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(asdict(s), indent=2, ensure_ascii=False) + "\n")
         os.replace(tmp, path)
+
+
+def close_dead_logs(runs_dir: Path) -> list[Path]:
+    """Mark run logs still saying "running" whose process is gone (kill -9, power cut) as
+    "killed"; the logs changed. The only exit a run cannot record itself."""
+    closed = []
+    for path in sorted(runs_dir.glob("scrape-*.json")):
+        try:
+            data = json.loads(path.read_text())
+            if data.get("status") != "running" or _alive(int(data.get("pid") or 0)):
+                continue
+        except (OSError, ValueError, TypeError, AttributeError):
+            continue  # unreadable or not ours: leave it
+        data["status"] = "killed"
+        data["error"] = "the run was killed before it could finish; everything stored is kept"
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        os.replace(tmp, path)
+        closed.append(path)
+    return closed
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with this id exists (0: unknown, taken as gone)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, another user's
+        return True
+    return True
+
+
+def on_host(url: str, base: str) -> bool:
+    """Whether `url` is a plain http(s) address on the host of `base` (a case URL may be).
+
+    Comparing hosts alone let `javascript://gdprhub.eu/%0Aalert(1)` through: the scheme counts
+    too, and so do user info and control characters, which no wiki's page address has.
+    """
+    if any(c.isspace() or ord(c) < 32 or ord(c) == 127 for c in url):
+        return False
+    try:
+        parts, home = urlsplit(url), urlsplit(base)
+        return (
+            parts.scheme in ("http", "https")
+            and "@" not in parts.netloc
+            and parts.hostname is not None
+            and parts.hostname == home.hostname
+        )
+    except ValueError:  # e.g. an invalid port or IPv6 literal
+        return False
 
 
 def _normalise(title: str) -> str:

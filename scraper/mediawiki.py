@@ -20,24 +20,13 @@ from typing import Any
 import httpx
 import tenacity
 
+from gdprkb.corpus.limits import MAX_ID, MAX_PAGE_BYTES, TooLarge, read_capped
+from gdprkb.corpus.rawpage import challenge_name
+from gdprkb.scraper.deadline import DeadlineTransport, deadline
 from gdprkb.scraper.polite import Impolite, Politeness, Stopped
 
 BATCH = 50  # titles per prop=info request: MediaWiki's limit for clients without apihighlimits
 
-# Markers of a bot-challenge interstitial (Anubis proof-of-work, Cloudflare, DDoS-Guard)
-# served with status 200 where JSON was expected.
-_CHALLENGES = (
-    ("not a bot", "Anubis"),
-    ("anubis", "Anubis"),
-    (".within.website", "Anubis"),
-    ("just a moment...", "Cloudflare"),
-    ("challenge-platform", "Cloudflare"),
-    ("cf_chl_opt", "Cloudflare"),
-    ("ddos-guard", "DDoS-Guard"),
-    ("proof-of-work", "proof-of-work"),
-    ("checking your browser", "browser check"),
-    ("captcha", "CAPTCHA"),
-)
 # API error codes that mean "try again later" rather than "this request is wrong".
 _TRANSIENT_CODES = {"maxlag", "ratelimited", "readonly", "internal_api_error_DBQueryError"}
 
@@ -58,6 +47,10 @@ class Challenge(Transient):
     """A bot-challenge page (e.g. Anubis) came back instead of the API's JSON."""
 
 
+class AnswerTooLarge(WikiError):
+    """An answer bigger than the per-page limit (corpus.limits.MAX_PAGE_BYTES), unpacked."""
+
+
 class ApiError(WikiError):
     """The API answered with an error object, e.g. code 'missingtitle'."""
 
@@ -74,7 +67,7 @@ class Backoff:
     initial: float = 1.0
     maximum: float = 60.0
     max_retry_after: float = 600.0  # honour a server's Retry-After up to this long
-    timeout: float = 30.0  # per request
+    timeout: float = 30.0  # per request, all of it: connect, wait, every byte of the answer
 
 
 @dataclass(frozen=True)
@@ -99,6 +92,21 @@ class Rendered:
     displaytitle: str | None = None
 
 
+@dataclass(frozen=True)
+class Answer:
+    """One HTTP answer, read whole (within the size cap)."""
+
+    status: int
+    headers: httpx.Headers
+    body: bytes
+    url: str
+
+    @property
+    def text(self) -> str:
+        """The body as text (UTF-8, as MediaWiki sends; undecodable bytes replaced)."""
+        return self.body.decode("utf-8", "replace")
+
+
 @dataclass
 class MediaWikiClient:
     """The Action API of one wiki, spoken politely."""
@@ -115,7 +123,7 @@ class MediaWikiClient:
             headers={"User-Agent": self.polite.user_agent, "Accept-Encoding": "gzip"},
             timeout=self.backoff.timeout,
             follow_redirects=True,
-            transport=self.transport,
+            transport=self.transport or DeadlineTransport(),
             # every hop, redirects included, is checked against the host guard and robots.txt
             event_hooks={"request": [lambda r: self.polite.check(str(r.url))]},
         )
@@ -128,8 +136,8 @@ class MediaWikiClient:
     def load_robots(self) -> tuple[int, str]:
         """Fetch and adopt robots.txt (before any API call); its status and text."""
         resp = self._retrying(lambda: self._get(self.polite.robots_url, None, "robots"))
-        self.polite.load_robots(resp.status_code, resp.text)
-        return resp.status_code, resp.text
+        self.polite.load_robots(resp.status, resp.text)
+        return resp.status, resp.text
 
     def iter_pages(self, namespace: int = 0) -> Iterator[PageInfo]:
         """Every non-redirect page of a namespace with its revision id and URL, 500 a request.
@@ -202,10 +210,15 @@ class MediaWikiClient:
         if not isinstance(text, str):
             raise Transient(f"action=parse for {title!r} answered without the page's text")
         cats = [_category(c) for c in p.get("categories") or []]
+        page_id, revision_id = _number(p.get("pageid")), _number(p.get("revid"))
+        for what, n in (("page id", page_id), ("revision id", revision_id)):
+            if not 0 <= n <= MAX_ID:  # SQLite cannot hold it: this page fails, the run goes on
+                shown = str(n) if len(str(n)) < 30 else str(n)[:27] + "..."
+                raise WikiError(f"the wiki gave {title!r} the {what} {shown}: out of range")
         return Rendered(
             title=str(p.get("title") or title),
-            page_id=int(p.get("pageid") or 0),
-            revision_id=int(p.get("revid") or 0),  # 0: not given; the listing's is used
+            page_id=page_id,  # 0: not given; the listing's is used
+            revision_id=revision_id,  # 0: not given; the listing's is used
             html=text,
             categories=[c for c in cats if c],
             displaytitle=p.get("displaytitle"),
@@ -245,28 +258,44 @@ class MediaWikiClient:
             return max(exp, after)
         return exp
 
-    def _get(self, url: str, params: dict[str, Any] | None, kind: str) -> httpx.Response:
+    def _get(self, url: str, params: dict[str, Any] | None, kind: str) -> Answer:
         self.polite.check(str(httpx.URL(url, params=params)))
         self.polite.limiter.wait()
         self._count(kind)
+        budget = self.backoff.timeout
         try:
-            resp = self._http.get(url, params=params)
+            # one budget for every hop of a redirect and every byte of the body
+            with deadline(budget), self._http.stream("GET", url, params=params) as resp:
+                length = resp.headers.get("Content-Length", "")
+                if length.isdigit() and int(length) > MAX_PAGE_BYTES:
+                    raise TooLarge(f"Content-Length {length}")
+                body = read_capped(resp.iter_bytes(), "the answer")
         except Impolite:
             raise
+        except TooLarge as e:
+            raise AnswerTooLarge(
+                f"the answer of {url} is larger than {MAX_PAGE_BYTES // 2**20} MiB unpacked"
+                " (the per-page limit); not read further"
+            ) from e
         except httpx.TimeoutException as e:
             raise Transient(
-                f"no answer from {url} within {self.backoff.timeout:g} s ({type(e).__name__})"
+                f"no complete answer from {url} within {budget:g} s ({type(e).__name__})"
             ) from e
+        except httpx.DecodingError as e:
+            raise Transient(f"an answer from {url} could not be unpacked: {e}") from e
         except httpx.TransportError as e:
             raise Transient(f"connection problem with {url}: {e or type(e).__name__}") from e
-        if resp.status_code == 429 or resp.status_code >= 500:
-            _check_challenge(resp.text)  # some challenges come with 503
+        except httpx.HTTPError as e:  # too many redirects, a malformed Location...
+            raise WikiError(f"no usable answer from {url}: {e or type(e).__name__}") from e
+        answer = Answer(resp.status_code, resp.headers, body, str(resp.url))
+        if answer.status == 429 or answer.status >= 500:
+            _check_challenge(answer.text)  # some challenges come with 503
             raise Transient(
-                f"HTTP {resp.status_code} from {url}", _retry_after(resp.headers.get("Retry-After"))
+                f"HTTP {answer.status} from {url}", _retry_after(resp.headers.get("Retry-After"))
             )
-        return resp
+        return answer
 
-    def _decode(self, resp: httpx.Response) -> dict[str, Any]:
+    def _decode(self, resp: Answer) -> dict[str, Any]:
         body = resp.text
         try:
             data = json.loads(body)
@@ -276,11 +305,10 @@ class MediaWikiClient:
             what = (
                 "an HTML page (an error or challenge page?)" if html else "invalid or cut-off JSON"
             )
-            if resp.status_code >= 400:
-                raise WikiError(f"HTTP {resp.status_code} from {resp.url} ({what})") from None
+            if resp.status >= 400:
+                raise WikiError(f"HTTP {resp.status} from {resp.url} ({what})") from None
             raise Transient(
-                f"HTTP {resp.status_code}: expected JSON from the API, got {what}"
-                f" ({len(body)} bytes)"
+                f"HTTP {resp.status}: expected JSON from the API, got {what} ({len(body)} bytes)"
             ) from None
         if not isinstance(data, dict):
             raise Transient("expected a JSON object from the API")
@@ -292,8 +320,8 @@ class MediaWikiClient:
                     f"API error {code}: {info}", _retry_after(resp.headers.get("Retry-After"))
                 )
             raise ApiError(code, info)
-        if resp.status_code >= 400:
-            raise WikiError(f"HTTP {resp.status_code} from {resp.url}")
+        if resp.status >= 400:
+            raise WikiError(f"HTTP {resp.status} from {resp.url}")
         return data
 
     def _continued(self, params: dict[str, Any], kind: str) -> Iterator[dict[str, Any]]:
@@ -318,13 +346,12 @@ class MediaWikiClient:
 
 def _check_challenge(body: str) -> None:
     """Raise Challenge if an answer is a bot-challenge interstitial."""
-    low = body[:20000].lower()
-    for marker, who in _CHALLENGES:
-        if marker in low:
-            raise Challenge(
-                f"the wiki answered with a bot-challenge page ({who}) instead of JSON;"
-                " gdprkb does not solve challenges"
-            )
+    who = challenge_name(body)
+    if who is not None:
+        raise Challenge(
+            f"the wiki answered with a bot-challenge page ({who}) instead of JSON;"
+            " gdprkb does not solve challenges"
+        )
 
 
 def _in_order(pages: list[PageInfo]) -> list[PageInfo]:
@@ -339,13 +366,30 @@ def _pages(data: dict[str, Any]) -> list[PageInfo]:
         pages = list(pages.values())
     out = []
     for p in pages:
-        if "missing" in p or "invalid" in p or not p.get("pageid"):
+        if not isinstance(p, dict) or "missing" in p or "invalid" in p or not p.get("pageid"):
             continue
         rev = p.get("lastrevid") or (p.get("revisions") or [{}])[0].get("revid")
-        if not isinstance(rev, int):
+        if not isinstance(rev, int) or not isinstance(p.get("title"), str):
             continue
-        out.append(PageInfo(p["title"], int(p["pageid"]), rev, p.get("fullurl")))
+        page_id = _number(p["pageid"])
+        if not (0 < page_id <= MAX_ID and 0 < rev <= MAX_ID):
+            # out of range: listed as unknown (0) so the page is fetched, and its answer
+            # (parse checks the ids) makes it one named failure instead of ending the listing
+            page_id, rev = 0, 0
+        url = p.get("fullurl")
+        out.append(PageInfo(p["title"], page_id, rev, url if isinstance(url, str) else None))
     return out
+
+
+def _number(value: Any) -> int:
+    """An id from the JSON (an int, or digits in formatversion 1 oddities); 0 if not one."""
+    if isinstance(value, bool):
+        return 0
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value) if len(value) <= 20 else MAX_ID + 1  # no 4300-digit conversions
+    return 0
 
 
 def _category(c: Any) -> str:

@@ -24,7 +24,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from gdprkb.corpus.parse import content_html, page_url, read_meta
 from gdprkb.corpus.record import ParseError
-from gdprkb.scraper.faults import CHALLENGE_HTML, Faults
+from gdprkb.scraper.faults import CHALLENGE_HTML, Faults, gzip_bomb
 
 DEFAULT_ROBOTS = "User-agent: *\nDisallow: /index.php?title=Special:\n"
 
@@ -114,6 +114,28 @@ class Mirror:
                 rf"\g<1>{e.revision_id}", _REV_IDS.sub(rf"\g<1>{e.revision_id}", new)
             )
             return e.revision_id
+
+    def publish(
+        self, title: str, like: str, transform: Callable[[str], str] | None = None
+    ) -> Entry:
+        """Publish a new page `title`: a copy of page `like` (its html through `transform`),
+        with the next free page id and revision id."""
+        with self._lock:
+            if _normalise(title) in self._pages:
+                raise ValueError(f"{title!r} exists already")
+            src = self._pages[_normalise(like)]
+            html = src.full_html()
+            e = Entry(
+                _normalise(title),
+                max(p.page_id for p in self._pages.values()) + 1,
+                max(p.revision_id for p in self._pages.values()) + 1,
+                list(src.categories),
+                page_url(_normalise(title)),
+                src.path,
+                transform(html) if transform else html,
+            )
+            self._pages[e.title] = e
+            return e
 
     def remove(self, title: str) -> None:
         """Delete a page from the wiki."""
@@ -367,8 +389,41 @@ def _handler(mirror: Mirror) -> type[BaseHTTPRequestHandler]:
                 cut = f.draw_bool()
                 self._send(200, body, "application/json", length=len(body) * 2 if cut else None)
                 self.close_connection = cut
+            elif kind == "bomb":
+                hdr = [("Content-Encoding", "gzip")]
+                self._send(200, gzip_bomb(), "application/json", hdr)
+            elif kind == "huge":
+                self._endless(f.huge_bytes)
+            elif kind == "drip":
+                self._drip(f.drip_seconds)
             else:  # drop: close without answering
                 self.close_connection = True
+
+        def _endless(self, size: int) -> None:
+            """A JSON-looking answer of `size` bytes without a Content-Length, in 1 MB writes."""
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Connection", "close")  # the body ends when the connection does
+            self.end_headers()
+            self.close_connection = True
+            head = b'{"parse": {"title": "Huge", "text": "'
+            self.wfile.write(head)
+            chunk = b"a" * 2**20
+            for _ in range((size - len(head)) // len(chunk)):
+                self.wfile.write(chunk)  # a client that stops reading ends this (broken pipe)
+
+        def _drip(self, seconds: float) -> None:
+            """A valid API error answer, sent one byte every `seconds`."""
+            body = json.dumps(_error("maxlag", "dripping")).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.flush()
+            for i in range(len(body)):
+                time.sleep(seconds)
+                self.wfile.write(body[i : i + 1])
+                self.wfile.flush()
 
         def _send(
             self,

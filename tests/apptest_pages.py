@@ -29,3 +29,27 @@ def total_shown(at: AppTest) -> int:
     if any(i.value == "No decisions match this search." for i in at.info):
         return 0
     raise AssertionError(f"no result count on the page: {texts(at)[:8]}")
+
+
+def run_app(**params: str | list[str]) -> AppTest:
+    """The app run once for a URL with these query parameters (no exception allowed)."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+_CARD = re.compile(r"^#### \[.*?\]\(\?case=(\d+)[&)]", re.S)
+_LINK = re.compile(r"\]\(\?([^)]*)\)")
+
+
+def card_ids(at: AppTest) -> list[int]:
+    """Page ids of the result cards, in order (each card's title links to `?case=<id>`)."""
+    return [int(m.group(1)) for e in at.markdown if (m := _CARD.match(e.value))]
+
+
+def link_targets(at: AppTest) -> list[str]:
+    """The query strings of every in-app link on the page (`case=12&q=...`, `article=6`)."""
+    return [m.group(1) for e in (*at.markdown, *at.caption) for m in _LINK.finditer(e.value)]

@@ -60,13 +60,13 @@ def sample_subset(sample_pages: Path, tmp_path_factory: pytest.TempPathFactory) 
 
 @pytest.fixture(scope="session")
 def tiny_argos_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Tiny real `.argosmodel` files built once by translation/tinymodel.py: 'da_en', 'en_da'.
+    """Tiny real `.argosmodel` files built once by tests/tinymodel.py: 'da_en', 'en_da'.
 
     Random weights (gibberish output), but installing and translating run the real
     argostranslate code. The folder name avoids the word that argostranslate's splitter
     choice matches against package paths.
     """
-    from gdprkb.translation.tinymodel import build_tiny_model
+    from tinymodel import build_tiny_model
 
     folder = tmp_path_factory.mktemp("tiny_argos")
     return {
@@ -89,3 +89,23 @@ def sample_home(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     with Store(home.db) as store:
         update_index(store, home.index_dir, progress=False)
     return home.root
+
+
+@pytest.fixture
+def make_index(tmp_path: Path):  # noqa: ANN201 (a factory)
+    """Build a real Whoosh index of hand-made CaseRecords in tmp_path; returns a SearchIndex."""
+    from whoosh import index as whoosh_index
+
+    from gdprkb.index.schema import build_schema, to_document
+    from gdprkb.index.search import SearchIndex
+
+    def build(cases: list) -> SearchIndex:  # list[CaseRecord]
+        folder = tmp_path / "index"
+        folder.mkdir(exist_ok=True)
+        ix = whoosh_index.create_in(str(folder), build_schema())
+        with ix.writer() as writer:
+            for c in cases:
+                writer.add_document(**to_document(c))
+        return SearchIndex(folder)
+
+    return build

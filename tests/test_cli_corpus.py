@@ -119,6 +119,25 @@ def test_stats_tables_and_json(home: Path) -> None:
     assert years == sorted(y for y in years if y is not None) + [None] * (None in years)
 
 
+def test_stats_count_warnings_and_export_can_leave_them_out(home: Path, tmp_path: Path) -> None:
+    """Issue 13 §2 on the real sample: 8212 (NOK on a Danish case), 7586 and 8871 (dates later
+    than the page), 5800 and 7434 (fines not understood)."""
+    data = json.loads(run(home, "stats", "--json").stdout)
+    assert data["by_warning"] == [
+        {"value": "date_published_in_future", "count": 2},
+        {"value": "fine_not_understood", "count": 2},
+        {"value": "date_decided_in_future", "count": 1},
+        {"value": "fine_currency_mismatch", "count": 1},
+    ]
+    assert "by warning:" in run(home, "stats").stdout.splitlines()
+    clean = json.loads(run(home, "stats", "--json", "--no-warnings").stdout)
+    assert (clean["cases"], clean["by_warning"]) == (data["cases"] - 5, [])
+    out = tmp_path / "clean.jsonl"
+    assert run(home, "export", "-f", "jsonl", "-o", str(out), "--no-warnings").exit_code == 0
+    ids = {json.loads(line)["page_id"] for line in out.read_text().splitlines()}
+    assert len(ids) == data["cases"] - 5 and not ids & {5800, 7434, 7586, 8212, 8871}
+
+
 def test_export_csv_jsonl_parquet_with_filters(home: Path, tmp_path: Path) -> None:
     with Store(home / "corpus.sqlite") as s:
         want = [c.page_id for c in s.iter_cases(jurisdiction="Denmark", article=32)]
@@ -157,6 +176,24 @@ def test_export_errors_are_clean(home: Path) -> None:
     res = run(home, "export", "-f", "xlsx")
     assert res.exit_code == 2
     assert "'xlsx' is not one of" in res.output
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("export", "-f", "jsonl", "--year", "99999999999999999999"), "year 99999999999999999999"),
+        (("export", "-f", "csv", "--article", str(10**30)), f"article {10**30}"),
+        (("stats", "--year-from", str(2**63)), f"year-from {2**63}"),
+        (("stats", "--year-to", str(-(2**64))), f"year-to {-(2**64)}"),
+    ],
+)
+def test_out_of_range_filters_are_one_line_errors(
+    home: Path, args: tuple[str, ...], message: str
+) -> None:
+    """Issue 10 §4: a number SQLite cannot hold was an OverflowError traceback."""
+    res = run(home, *args)
+    assert res.exit_code == 2
+    assert res.stderr.strip() == f"error: {message} is out of range"
 
 
 def test_real_entry_point(tmp_path: Path, few: Path) -> None:

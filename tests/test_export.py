@@ -41,17 +41,17 @@ HAND = CaseRecord(
 
 HAND_CSV = (
     "\ufeffpage_id,revision_id,title,url,kind,authority,jurisdiction,relevant_law,gdpr_articles,"
-    "gdpr_provisions,type,outcome,date_started,date_decided,date_published,year,fine_amount,"
+    "gdpr_provisions,uk_gdpr_provisions,type,outcome,date_started,date_decided,date_published,year,fine_amount,"
     "fine_currency,fine_text,parties,case_number,ecli,original_languages,original_sources,"
     "original_source_urls,appeal_from_status,appeal_from_body,appeal_from_case_number,"
     "appeal_from_url,appeal_to_status,appeal_to_body,appeal_to_case_number,appeal_to_url,"
-    "categories\r\n"
+    "categories,warnings\r\n"
     "7,70,Tietosuojavaltuutettu (Finland) - 1/2020,"
     "https://gdprhub.eu/index.php?title=Tietosuojavaltuutettu_(Finland)_-_1/2020,dpa,"
     "Tietosuojavaltuutettu (Finland),Finland,Article 5(1)(f) GDPR; Article 32 GDPR,5; 32,"
-    "Article 5(1)(f) GDPR; Article 32 GDPR,Complaint,Upheld,,2020-03-02,,2020,10000,EUR,,"
+    "Article 5(1)(f) GDPR; Article 32 GDPR,,Complaint,Upheld,,2020-03-02,,2020,10000,EUR,,"
     '"Åland Oy; Firma ""Kaikki"" Ab",1/2020,,Finnish; Swedish,Päätös; Liite,'
-    "https://example.fi/p; ,,,,,Appealed,Helsingin hallinto-oikeus,,,Finland; 2020\r\n"
+    "https://example.fi/p; ,,,,,Appealed,Helsingin hallinto-oikeus,,,Finland; 2020,\r\n"
 )
 
 
@@ -221,3 +221,44 @@ def test_filters_select_exactly_the_matching_cases(
     got = [json.loads(line)["page_id"] for line in out.read_text().splitlines()]
     want = [c.page_id for c in sample_store.iter_cases() if check(c)]
     assert got == want and n == len(want) > 0
+
+
+def test_warnings_are_exported_and_can_be_left_out(tmp_path: Path) -> None:
+    """Issue 13 §2: the CSV, JSONL and Parquet carry the warnings; no_warnings leaves them out."""
+    flagged = CaseRecord.from_dict(
+        {
+            **HAND.to_dict(),
+            "page_id": 8,
+            "fine_currency": "BGN",
+            "warnings": ["fine_currency_mismatch"],
+        }
+    )
+    with Store(tmp_path / "w.sqlite") as s:
+        for c in (HAND, flagged):
+            s.put(c, b"<html></html>", PageMeta(c.title, c.page_id, c.revision_id))
+        export(s, "csv", tmp_path / "w.csv")
+        export(s, "jsonl", tmp_path / "w.jsonl")
+        export(s, "parquet", tmp_path / "w.parquet")
+        assert export(s, "csv", tmp_path / "clean.csv", no_warnings=True) == 1
+        assert s.warning_counts() == [("fine_currency_mismatch", 1)]
+        assert s.warning_counts(no_warnings=True) == []
+        assert s.count_cases(no_warnings=True) == 1
+    df = pd.read_csv(tmp_path / "w.csv", keep_default_na=False)
+    assert list(df["warnings"]) == ["", "fine_currency_mismatch"]
+    lines = [json.loads(line) for line in (tmp_path / "w.jsonl").read_text().splitlines()]
+    assert [d["warnings"] for d in lines] == [[], ["fine_currency_mismatch"]]
+    table = pq.read_table(tmp_path / "w.parquet")
+    assert table.column("warnings").to_pylist() == [[], ["fine_currency_mismatch"]]
+    assert table.schema.field("warnings").type == pa.list_(pa.string())
+    assert list(pd.read_csv(tmp_path / "clean.csv")["page_id"]) == [7]
+
+
+def test_a_record_stored_before_warnings_existed_exports(tmp_path: Path) -> None:
+    """Records written by parser version 3 lack the new keys: they read as empty lists."""
+    old = {k: v for k, v in HAND.to_dict().items() if k not in ("warnings", "uk_gdpr_provisions")}
+    record = CaseRecord.from_dict(old)
+    assert (record.warnings, record.uk_gdpr_provisions) == ([], [])
+    from gdprkb.corpus.export import flat_row
+
+    row = flat_row(old)
+    assert (row["warnings"], row["uk_gdpr_provisions"]) == ([], [])

@@ -8,6 +8,7 @@ import math
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -18,7 +19,7 @@ from typing import Any
 import pytest
 
 from gdprkb.corpus.ingest import reparse
-from gdprkb.corpus.parse import parse_page
+from gdprkb.corpus.parse import page_url, parse_page
 from gdprkb.corpus.record import PageMeta, ParsedPage
 from gdprkb.corpus.store import Store
 from gdprkb.scraper.faults import CHALLENGE_HTML, Faults
@@ -411,3 +412,96 @@ def test_robots_txt_is_reused_for_a_day(mirror: Mirror, store: Store, tmp_path: 
     assert s.status == "failed" and "disallows /api.php" in (s.error or "")
     s = harvest(mirror, store, runs_dir=runs)  # the fresh copy, with its Disallow, is kept
     assert s.status == "failed" and s.requests["total"] == 0
+
+
+# -- hostile wikis (issue 10 §3, §4, §6) ----------------------------------------------------
+def test_a_bomb_and_a_huge_answer_are_two_named_failures_the_rest_is_stored(
+    sample_subset: Path, store: Store, tmp_path: Path
+) -> None:
+    faults = Faults(("bomb", "huge"), first=2, only="parse")
+    with Mirror(sample_subset, faults=faults) as m:
+        s = harvest(m, store, concurrency=1, runs_dir=tmp_path / "runs")
+        bad = [r.params["page"] for r in m.requests if r.fault]
+    assert s.status == "done" and s.failed == 2
+    assert {f["title"] for f in s.failures} == set(bad)
+    limit = "larger than 16 MiB unpacked (the per-page limit)"
+    assert all(limit in f["reason"] for f in s.failures)
+    assert store.count_pages() == len(m.titles()) - 2
+    assert {f["key"] for f in store.failures()} == set(bad)
+
+
+def test_an_out_of_range_page_id_is_one_failure_and_the_log_is_closed(
+    mirror: Mirror, store: Store, tmp_path: Path
+) -> None:
+    huge_id, huge_rev = mirror.titles()[1], mirror.titles()[2]
+    mirror.entry(huge_id).page_id = 2**63
+    mirror.entry(huge_rev).revision_id = 2**64 + 5
+    s = harvest(mirror, store, runs_dir=tmp_path / "runs")
+    assert s.status == "done", s.error
+    assert {f["title"]: f["reason"] for f in s.failures} == {
+        huge_id: f"the wiki gave {huge_id!r} the page id 9223372036854775808: out of range",
+        huge_rev: f"the wiki gave {huge_rev!r} the revision id 18446744073709551621: out of range",
+    }
+    assert store.count_pages() == len(mirror.titles()) - 2
+    (log,) = (tmp_path / "runs").glob("scrape-*.json")
+    assert json.loads(log.read_text())["status"] == "done"
+
+
+def test_a_store_error_fails_the_run_and_its_log_says_so(
+    mirror: Mirror, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*a: Any, **k: Any) -> str:
+        raise sqlite3.OperationalError("disk I/O error")
+
+    monkeypatch.setattr(store, "put", broken)
+    s = harvest(mirror, store, runs_dir=tmp_path / "runs")
+    assert (s.status, s.error) == ("failed", "OperationalError: disk I/O error")
+    (log,) = (tmp_path / "runs").glob("scrape-*.json")
+    assert json.loads(log.read_text())["status"] == "failed"
+
+
+def test_the_log_of_a_killed_run_is_closed_by_the_next_run(
+    mirror: Mirror, store: Store, tmp_path: Path
+) -> None:
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    killed, alive = runs / "scrape-20261130T000000000000Z.json", runs / "scrape-x.json"
+    killed.write_text(json.dumps({"status": "running", "pid": dead.pid}))
+    alive.write_text(json.dumps({"status": "running", "pid": os.getpid()}))
+    harvest(mirror, store, runs_dir=runs, limit=1)
+    assert json.loads(killed.read_text())["status"] == "killed"
+    assert json.loads(alive.read_text())["status"] == "running"  # a live run is left alone
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript://gdprhub.eu/%0Aalert(document.cookie)",
+        "JavaScript://gdprhub.eu/x",
+        "data://gdprhub.eu/text/html,<script>alert(1)</script>",
+        "ftp://gdprhub.eu/x",
+        "https://evil.example/index.php?title=X",
+        "https://gdprhub.eu@evil.example/index.php?title=X",
+        "https://gdprhub.eu/index.php?title=X\njavascript:alert(1)",
+        "//gdprhub.eu/index.php?title=X",
+    ],
+)
+def test_a_mirror_cannot_make_a_case_url_anything_but_http_on_the_wiki_host(
+    mirror: Mirror, store: Store, url: str
+) -> None:
+    title = mirror.titles()[0]
+    mirror.entry(title).url = url
+    harvest(mirror, store, titles=[title])
+    ((meta, _),) = store.iter_raw()
+    assert meta.url == page_url(title, "https://gdprhub.eu")
+    assert [c.url for c in store.iter_cases()] in ([], [meta.url])
+
+
+def test_an_http_url_on_the_wiki_host_is_kept(mirror: Mirror, store: Store) -> None:
+    title = mirror.titles()[0]
+    mirror.entry(title).url = "http://gdprhub.eu/index.php?title=Kept_as_given"
+    harvest(mirror, store, titles=[title])
+    ((meta, _),) = store.iter_raw()
+    assert meta.url == "http://gdprhub.eu/index.php?title=Kept_as_given"

@@ -22,7 +22,7 @@ from gdprkb.corpus.record import CaseRecord, PageMeta
 from gdprkb.corpus.store import Store
 from gdprkb.index import build
 from gdprkb.index.build import STATE_FILE, IndexBusy, read_state, update_index
-from gdprkb.index.query import IndexIncomplete, SearchIndex
+from gdprkb.index.search import IndexIncomplete, SearchIndex
 
 NEW_WORD = "zebracornish"
 
@@ -232,3 +232,20 @@ def test_an_unfinished_first_build_is_reported_not_searched(store: Store, tmp_pa
         SearchIndex(index_dir)
     update_index(store, index_dir, progress=False)
     assert SearchIndex(index_dir).search("").total == store.count_cases()
+
+
+def test_a_flagged_fine_is_shown_but_never_compared() -> None:
+    """Issue 13 §2: a fine whose currency contradicts the page is in no fine range or sort;
+    the hit carries the record's warnings for the app's note."""
+    from gdprkb.index.schema import to_document
+
+    base = CaseRecord(
+        title="T", url="u", page_id=1, revision_id=1, kind="dpa", jurisdiction="Spain",
+        fine_amount=2500000.0, fine_currency="BGN",
+    )  # fmt: skip
+    assert "fine_eur" in to_document(base)
+    base.warnings = ["fine_currency_mismatch"]
+    doc = to_document(base)
+    assert "fine_eur" not in doc
+    assert doc["display"]["warnings"] == ["fine_currency_mismatch"]  # type: ignore[index]
+    assert doc["has_fine"] == "yes"  # a fine was imposed, whatever its currency

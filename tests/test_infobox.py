@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import pytest
+from lxml import html
 
-from gdprkb.corpus.infobox import appeal_ref, element, find_infobox, languages, sources, values
+from gdprkb.corpus.infobox import appeal_ref, find_infobox, languages, sources, values
 from gdprkb.corpus.record import AppealRef
 
 WIKI = "https://gdprhub.eu"
 CAT = '<a href="/index.php?title=Category:{0}" title="Category:{0}">{0}</a>'
+
+
+def element(fragment: str) -> html.HtmlElement:
+    """A small HTML snippet parsed inside a <div>."""
+    return html.fragment_fromstring(fragment, create_parent="div")
 
 
 def cell(inner: str):
@@ -100,3 +106,18 @@ def test_find_infobox_needs_decision_labels() -> None:
     assert found is not None and list(found[1]) == ["Authority", "Outcome"]
     only_law = element('<table class="wikitable"><tr><td>Relevant Law:</td><td>x</td></tr></table>')
     assert find_infobox(only_law) is not None
+
+
+def test_source_with_a_bare_url_keeps_its_name() -> None:
+    """Page 6117: a free link then the label as text: the label names it, the link is its URL."""
+    url = "https://www.dataprotection.ie/d.pdf"
+    c = cell(f'[<a class="external free" href="{url}">{url}</a> Irish DPA (in EN)]')
+    assert [(s.name, s.url) for s in sources(c, WIKI)] == [("Irish DPA (in EN)", url)]
+
+
+def test_source_cut_at_a_bracket_keeps_its_name() -> None:
+    """Page 2667: `[url [SOVS] ...]` renders the link "[SOVS" followed by the rest."""
+    c = cell('<a class="external text" href="https://example.org/s">[SOVS</a> 2021/12 (in SL)]')
+    assert [(s.name, s.url) for s in sources(c, WIKI)] == [
+        ("SOVS 2021/12 (in SL)", "https://example.org/s")
+    ]

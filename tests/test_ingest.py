@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import re
 import shutil
@@ -136,10 +137,11 @@ def test_discover_walks_folders_and_skips_other_files(tmp_path: Path) -> None:
     (tmp_path / "a" / "b").mkdir(parents=True)
     for name in ("a/10.html", "a/9.html", "a/b/1.html.gz", "a/notes.txt", "a/x.json"):
         (tmp_path / name).write_bytes(b"")
-    pages, problems = discover([tmp_path / "a", tmp_path / "a" / "notes.txt", tmp_path / "nope"])
-    names = [Path(p.name).relative_to(tmp_path).as_posix() for p in pages]
+    found = discover([tmp_path / "a", tmp_path / "a" / "notes.txt", tmp_path / "nope"])
+    names = [Path(p.name).relative_to(tmp_path).as_posix() for p in found.pages]
     assert names == ["a/9.html", "a/10.html", "a/b/1.html.gz", "a/notes.txt"]
-    assert problems == [(str(tmp_path / "nope"), "no such file or folder")]
+    assert found.problems == [(str(tmp_path / "nope"), "no such file or folder")]
+    assert found.skipped == []  # other files are simply not pages
 
 
 ANUBIS = """<!doctype html><html lang="en"><head><title>Making sure you&#39;re not a bot!</title>
@@ -387,3 +389,73 @@ def test_kill_9_mid_ingest_then_rerun_completes(
     assert rerun.returncode == 0, rerun.stderr
     assert f"{stored} unchanged, 0 failed" in rerun.stdout
     assert snapshot(db) == snapshot(sample_db)
+
+
+def test_reparse_after_a_parser_change_rewrites_only_changed_records(
+    sample_pages: Path, tmp_path: Path
+) -> None:
+    """A store filled by the previous parser: only records the new parser changes are written
+    (and fed to the index); the others keep their sequence number."""
+    db = tmp_path / "c.sqlite"
+    with Store(db) as s:
+        ingest(s, [sample_pages / f"{p}.html" for p in (2146, 2517, 7586, 86)], progress=False)
+    with sqlite3.connect(db) as con:  # what parser version 3 wrote for two of the pages
+        con.execute("UPDATE pages SET parser_version = ?", (PARSER_VERSION - 1,))
+        for page_id, edit in (
+            (7586, lambda d: {**d, "warnings": []}),
+            (
+                2517,
+                lambda d: {**d, "original_sources": [{**d["original_sources"][0], "name": "x"}]},
+            ),
+        ):
+            (record,) = con.execute(
+                "SELECT record FROM cases WHERE page_id = ?", (page_id,)
+            ).fetchone()
+            new = json.dumps(edit(json.loads(record)), separators=(",", ":"))
+            con.execute("UPDATE cases SET record = ? WHERE page_id = ?", (new, page_id))
+        before = dict(con.execute("SELECT page_id, seq FROM cases"))
+    with Store(db) as s:
+        seq = s.seq
+        result = reparse(s, progress=False)
+        assert (result.updated, result.unchanged, result.failed) == (2, 2, [])
+        changed, _, now = s.changes_since(seq)
+        assert sorted(c.page_id for c in changed) == [2517, 7586] and now == seq + 2
+        assert s.get_case(7586).warnings == ["date_published_in_future"]  # type: ignore[union-attr]
+        assert {s.stored_revision(p)[1] for p in (2146, 2517, 7586, 86)} == {PARSER_VERSION}  # type: ignore[index]
+        assert s.changes_since(before[2146])[0] == changed  # 2146 was not rewritten
+        again = reparse(s, progress=False)
+        assert (again.updated, again.unchanged) == (0, 4)
+
+
+# -- hostile pages (issue 10 §4, §7) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("page_id", [2**63, 2**64 + 5, -7])
+def test_an_out_of_range_page_id_is_one_failure(
+    sample_pages: Path, tmp_path: Path, three: list[int], page_id: int
+) -> None:
+    """wgArticleId 2^63 aborted the whole ingest with an OverflowError (0 of 5 stored)."""
+    seed = page_bytes(sample_pages, SEED)
+    bad = tmp_path / "huge-id.html"
+    bad.write_bytes(seed.replace(b'"wgArticleId":2146', b'"wgArticleId":%d' % page_id))
+    good = [sample_pages / f"{p}.html" for p in three[1:]]
+    with Store(tmp_path / "c.sqlite") as s:
+        result = ingest(s, [bad, *good], progress=False)
+        assert sorted(c.page_id for c in s.iter_cases()) == sorted(three[1:])
+    assert [name for name, _ in result.failed] == [str(bad)]
+    assert f"wgArticleId {page_id} is not a valid id" in result.failed[0][1]
+
+
+def test_a_page_nested_too_deep_fails_instead_of_losing_its_sections(
+    sample_pages: Path, tmp_path: Path
+) -> None:
+    """100,000 nested elements before the Facts: the parser's tree would end there."""
+    seed = page_bytes(sample_pages, SEED)
+    at = seed.index(b'<h2><span class="mw-headline" id="English_Summary"')
+    deep = seed[:at] + b"<div>" * 100_000 + b"</div>" * 100_000 + seed[at:]
+    (tmp_path / "deep.html").write_bytes(deep)
+    with Store(tmp_path / "c.sqlite") as s:
+        result = ingest(s, [tmp_path / "deep.html"], progress=False)
+        assert s.count_cases() == 0
+    assert result.failed == [(str(tmp_path / "deep.html"), result.failed[0][1])]
+    assert result.failed[0][1].startswith("too deeply nested")

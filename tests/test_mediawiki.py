@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import math
 import threading
+import time
+import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
 
-from gdprkb.scraper.faults import Faults
+from gdprkb.scraper.faults import Faults, gzip_bomb
 from gdprkb.scraper.mediawiki import (
+    AnswerTooLarge,
     ApiError,
     Backoff,
     Challenge,
@@ -242,3 +245,64 @@ def test_a_challenge_sent_with_503_is_named_a_challenge() -> None:
     with pytest.raises(Challenge, match="bot-challenge page"):
         c.parse("X")
     assert c.requests["robots"] == 0 and c.requests["parse"] == 2
+
+
+# -- hostile answers (issue 10 §3, §4, §7) --------------------------------------------------
+ONCE = Backoff(attempts=1, timeout=5)
+
+
+def peak_bytes_of(call: object) -> tuple[BaseException | None, int]:
+    """Run `call`; the exception it raised (or None) and the peak of traced Python memory."""
+    tracemalloc.start()
+    try:
+        call()  # type: ignore[operator]
+        err = None
+    except Exception as e:
+        err = e
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return err, peak
+
+
+def test_a_gzip_bombed_answer_is_refused_while_unpacking(sample_subset: Path) -> None:
+    gzip_bomb()  # made once, before the clock and the memory trace start
+    with Mirror(sample_subset, faults=Faults(("bomb",), first=1, only="parse")) as m:
+        c = client(m, backoff=ONCE)
+        err, peak = peak_bytes_of(lambda: c.parse(m.titles()[0]))
+        assert isinstance(err, AnswerTooLarge), err
+        assert "larger than 16 MiB unpacked (the per-page limit)" in str(err)
+        assert peak < 160 * 2**20, peak  # 1 GiB unpacked before the fix
+        assert m.count(action="parse") == 1  # too large is final: not retried
+        assert c.parse(m.titles()[1]).html  # the next page is read as before
+
+
+def test_a_512_mb_answer_is_refused_without_reading_it(sample_subset: Path) -> None:
+    with Mirror(sample_subset, faults=Faults(("huge",), rate=1.0, only="parse")) as m:
+        c = client(m, backoff=ONCE)
+        t = time.monotonic()
+        err, peak = peak_bytes_of(lambda: c.parse(m.titles()[0]))
+        assert isinstance(err, AnswerTooLarge), err
+        assert peak < 40 * 2**20, peak
+        assert time.monotonic() - t < 3
+
+
+def test_an_out_of_range_page_id_is_a_wiki_error(mirror: Mirror) -> None:
+    title = mirror.titles()[0]
+    mirror.entry(title).page_id = 2**63
+    with pytest.raises(WikiError, match=r"page id 9223372036854775808: out of range"):
+        client(mirror).parse(title)
+    # the listing keeps the page, as unknown (0), so the harvest fetches it and fails it alone
+    listed = {p.title: p for p in client(mirror).iter_pages()}
+    assert (listed[title].page_id, listed[title].revision_id) == (0, 0)
+    assert all(p.page_id > 0 for t, p in listed.items() if t != title)
+
+
+def test_the_timeout_bounds_the_whole_request(sample_subset: Path) -> None:
+    # one byte every 0.2 s: never 1 s without a byte, so a per-read timeout never fires
+    faults = Faults(("drip",), rate=1.0, drip_seconds=0.2)
+    with Mirror(sample_subset, faults=faults) as m:
+        c = client(m, backoff=Backoff(attempts=1, timeout=1))
+        t = time.monotonic()
+        with pytest.raises(Transient, match=r"no complete answer .* within 1 s \(ReadTimeout\)"):
+            c.parse(m.titles()[0])
+        assert time.monotonic() - t < 1.5

@@ -137,6 +137,20 @@ def test_bump_publishes_a_newer_revision(mirror: Mirror) -> None:
     assert parsed["revid"] == rev and "REVISED-TEXT" in parsed["text"]
 
 
+def test_publish_adds_a_new_page_like_another(mirror: Mirror) -> None:
+    like = mirror.titles()[3]
+    ids = {mirror.entry(t).page_id for t in mirror.titles()}
+    e = mirror.publish("New decision 2026", like, lambda h: h.replace("</p>", " FRESH</p>", 1))
+    assert e.page_id == max(ids) + 1 and "New decision 2026" in mirror.titles()
+    info = api(mirror, action="query", prop="info", titles="New decision 2026", formatversion=2)
+    (page,) = info["query"]["pages"]
+    assert (page["pageid"], page["lastrevid"]) == (e.page_id, e.revision_id)
+    parsed = api(mirror, action="parse", page="New decision 2026", formatversion=2)["parse"]
+    assert parsed["pageid"] == e.page_id and "FRESH" in parsed["text"]
+    with pytest.raises(ValueError, match="exists already"):
+        mirror.publish(like, like)
+
+
 def test_remove_makes_a_page_missing(mirror: Mirror) -> None:
     title = mirror.titles()[0]
     mirror.remove(title)

@@ -3,28 +3,22 @@
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import os
 import re
 from pathlib import Path
 from typing import Any
 
+import golden
 import pytest
+from fragments import decision, parse_decision
 
-from gdprkb.corpus.fields import gdpr_provisions
 from gdprkb.corpus.parse import content_html, page_url, parse_page, read_meta
+from gdprkb.corpus.provisions import gdpr_provisions
 from gdprkb.corpus.record import ArticlePage, CaseRecord, NotADecision, PageMeta, ParseError
 
 FIXTURES = Path(__file__).parent / "fixtures"
-GOLDEN = FIXTURES / "golden"
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-# Hand-checked pages (see tests/fixtures/golden/): the seed DPA case, a court with appeal from
-# and to, a CJEU reference, a non-EUR fine with decimals, a GDPR article page.
-GOLDEN_PAGES = [2146, 3406, 5368, 9437, 86]
-# Text fields longer than this are compared by digest (keeps the wiki's text out of the repo).
-LONG_TEXT = 600
 
 
 def _sample_ids() -> list[int]:
@@ -127,30 +121,18 @@ def test_fragment_equals_full_page(sample_pages: Path, parsed: dict[int, Any]) -
     assert mismatched == []
 
 
-def _digest(value: Any) -> Any:
-    if isinstance(value, str) and len(value) > LONG_TEXT:
-        return {
-            "sha256": hashlib.sha256(value.encode()).hexdigest(),
-            "chars": len(value),
-            "starts": value[:120],
-            "ends": value[-80:],
-        }
-    return value
-
-
-def _golden_form(record: CaseRecord | ArticlePage) -> dict[str, Any]:
-    return {k: _digest(v) for k, v in record.to_dict().items()}
-
-
-@pytest.mark.parametrize("page_id", GOLDEN_PAGES)
+@pytest.mark.parametrize("page_id", sorted(golden.PAGES))
 def test_golden_record(page_id: int, parsed: dict[int, Any]) -> None:
-    """Records checked by hand against the page; a missing golden file is written for review."""
-    got = _golden_form(parsed[page_id])
-    path = GOLDEN / f"{page_id}.json"
-    if not path.exists():
-        path.write_text(json.dumps(got, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        pytest.fail(f"wrote {path}: review it by hand, then re-run")
-    assert got == json.loads(path.read_text(encoding="utf-8"))
+    """Records checked by hand against the page (tests/golden.py says what each covers)."""
+    path = golden.path_of(page_id)
+    assert path.exists(), f"no {path}: run tests/make_golden.py {page_id} and review it"
+    assert golden.golden_form(parsed[page_id]) == json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_every_golden_file_is_listed() -> None:
+    """A golden file nobody lists would never be compared."""
+    files = {int(p.stem) for p in golden.GOLDEN.glob("*.json")}
+    assert files == set(golden.PAGES)
 
 
 def test_seed_case_2146(parsed: dict[int, Any]) -> None:
@@ -360,3 +342,96 @@ def test_read_meta_and_content_html_reject_bad_input() -> None:
         content_html((FIXTURES / "bad/not_gdprhub.html").read_bytes())
     with pytest.raises(ParseError, match="bot-challenge"):
         read_meta((FIXTURES / "bad/anubis.html").read_bytes())
+
+
+# -- issue 13 §1: the last field errors, as hand-made fragments (pages not in ../shared) ----
+
+
+@pytest.mark.parametrize(
+    ("fine", "jurisdiction", "amount", "currency"),
+    [("€15,000 EUR", "Spain", 15000.0, "EUR"), ("NOK 250,000 NOK", "Norway", 250000.0, "NOK")],
+)
+def test_fine_naming_its_currency_twice(
+    fine: str, jurisdiction: str, amount: float, currency: str
+) -> None:
+    """Pages 3614 and 3636."""
+    r = parse_decision({"Fine": fine, "Jurisdiction": jurisdiction})
+    assert (r.fine_amount, r.fine_currency, r.fine_text, r.warnings) == (amount, currency, None, [])
+
+
+def test_two_eclis_joined_by_and() -> None:
+    """Page 2796."""
+    r = parse_decision(
+        {
+            "European Case Law Identifier": "ECLI:AT:BVWG:2020:W101.2132183.1.00;<br />"
+            "and ECLI:AT:BVWG:2020:W101.2132039.1.00"
+        }
+    )
+    assert r.ecli == "ECLI:AT:BVWG:2020:W101.2132183.1.00; ECLI:AT:BVWG:2020:W101.2132039.1.00"
+
+
+def test_bracketed_and_unrendered_gdpr_citations() -> None:
+    """Pages 5312 (`[6 GDPR]`), `[5(1)(f) GDPR]`, 7854 (`[[Article 58 GDPR#2b|]]`)."""
+    r = parse_decision(
+        {"Relevant Law": "[6 GDPR]<br />[5(1)(f) GDPR]<br />[[Article 58 GDPR#2b|]]"}
+    )
+    assert r.relevant_law == ["[6 GDPR]", "[5(1)(f) GDPR]", "Article 58 GDPR#2b"]
+    assert r.gdpr_provisions == ["6", "5(1)(f)", "58(2)(b)"]
+    assert r.gdpr_articles == [5, 6, 58]
+
+
+def test_uk_gdpr_is_its_own_law() -> None:
+    """Page 6347: UK GDPR provisions are kept apart from the EU GDPR's articles."""
+    r = parse_decision(
+        {
+            "Jurisdiction": "United Kingdom",
+            "Relevant Law": "Article 2(1)(a) UK GDPR<br />Article 3(2A) UK GDPR<br />"
+            "Article 6 GDPR",
+        }
+    )
+    assert r.uk_gdpr_provisions == ["2(1)(a)", "3(2A)"]
+    assert (r.gdpr_articles, r.gdpr_provisions) == ([6], ["6"])
+
+
+def test_broken_source_link_keeps_the_whole_visible_text() -> None:
+    """Page 6337: `[url [2023] EWCA Civ 1141 (in English)]` renders the link "[2023" + text."""
+    r = parse_decision(
+        {
+            "Original Source": '<a class="external text" href="https://example.org/j">[2023</a>'
+            " EWCA Civ 1141 (in English)]"
+        }
+    )
+    assert [(s.name, s.url) for s in r.original_sources] == [
+        ("2023 EWCA Civ 1141 (in English)", "https://example.org/j")
+    ]
+
+
+def test_bare_fine_takes_the_summary_currency() -> None:
+    """Page 5214: Romania, infobox `10,000`, summary "fined it €10,000": EUR, not RON."""
+    r = parse_decision(
+        {"Jurisdiction": "Romania", "Fine": "10,000"},
+        "The Romanian DPA fined it €10,000 for the breach.",
+    )
+    assert (r.fine_amount, r.fine_currency, r.warnings) == (10000.0, "EUR", [])
+    # Without the amount in the summary the jurisdiction's currency stays.
+    r = parse_decision({"Jurisdiction": "Romania", "Fine": "10,000"}, "A fine was imposed.")
+    assert r.fine_currency == "RON"
+    # A currency written in the infobox is never replaced.
+    r = parse_decision({"Jurisdiction": "Romania", "Fine": "10,000 RON"}, "fined it €10,000")
+    assert r.fine_currency == "RON"
+
+
+def test_control_characters_never_reach_the_record() -> None:
+    """Issue 10 §6: CSI colours, OSC titles and hyperlinks, BEL, C1 CSI from page text."""
+    esc = "\x1b[31mred\x1b[0m \x1b]0;title\x07 \x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\ \x9b1m"
+    padding = "words " * 700  # past the first 4 KB, where many controls mean a binary file
+    r = parse_page(
+        decision({"Parties": "ACME\x1b[1m", "Fine": "1,000 EUR"}, f"{padding}Facts{esc}\ttab"),
+        PageMeta(title=f"Testhub{esc} - 1", page_id=9100, revision_id=7),
+    )
+    assert isinstance(r, CaseRecord)
+    texts = [r.title, r.facts or "", *r.parties, json.dumps(r.to_dict(), ensure_ascii=False)]
+    for text in texts:
+        assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", text), text
+    assert r.parties == ["ACME[1m"]
+    assert r.title == "Testhub[31mred[0m ]0;title ]8;;http://x\\link]8;;\\ 1m - 1"

@@ -45,10 +45,17 @@ def test_robots_rules_apply_to_our_agent() -> None:
         p.check("https://gdprhub.eu/api.php?action=parse&page=X")
 
 
-def test_a_missing_robots_txt_allows_everything() -> None:
+@pytest.mark.parametrize("status", [401, 403, 404, 410])
+def test_a_missing_robots_txt_allows_everything(status: int) -> None:
+    # RFC 9309: a 4xx robots.txt means no rules, whatever its body says
     p = Politeness("https://gdprhub.eu")
-    p.load_robots(404, "<html>Not found</html>")
-    p.check("https://gdprhub.eu/api.php?action=parse&page=X")
+    p.load_robots(status, "User-agent: *\nDisallow: /\n")
+    assert p.robots is not None and p.robots.can_fetch("gdprkb", "https://gdprhub.eu/api.php")
+    assert p.check("https://gdprhub.eu/api.php?action=parse&page=X") is None
+    # the same text served with 200 is a rule, and is obeyed
+    p.load_robots(200, "User-agent: *\nDisallow: /\n")
+    with pytest.raises(Impolite, match="disallows /api.php"):
+        p.check("https://gdprhub.eu/api.php?action=parse&page=X")
 
 
 def test_crawl_delay_lowers_the_rate() -> None:

@@ -8,7 +8,7 @@ from gdprkb.corpus.record import CaseRecord, PageMeta
 from gdprkb.corpus.store import Store
 from gdprkb.index import proximity
 from gdprkb.index.build import update_index
-from gdprkb.index.query import SearchIndex
+from gdprkb.index.search import SearchIndex
 
 
 def case(page_id: int, facts: str) -> CaseRecord:

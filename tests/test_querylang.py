@@ -144,9 +144,56 @@ def test_render_round_trips() -> None:
     assert render(node(render(node(text)))) == text
 
 
-def test_loose_render_ors_plain_words_but_keeps_filters() -> None:
-    n = node("cookies banner country:spain")
-    assert render(n, loose=True) == "(cookies OR banner) AND country:spain"
+def test_any_words_fallback_is_one_tree_rewrite_that_keeps_fields() -> None:
+    loose = ql.any_words(node("cookies banner country:spain"))
+    assert loose == And(
+        (Or((Word("cookies"), Word("banner"))), FieldValue("jurisdiction", "spain")),
+        implicit=False,
+    )
+    assert render(loose) == "(cookies OR banner) AND country:spain"
+    assert ql.any_words(node("cookies AND banner")) is None
+    assert ql.any_words(node("cookies")) is None
+
+
+def test_filters_are_nodes_of_the_same_tree_and_read_back() -> None:
+    u = ql.understand("cookies banner", {"country": ["Spain", "Italy"], "year": "2021"})
+    assert u.node == And(
+        (
+            And((Word("cookies"), Word("banner"))),
+            Or(
+                (
+                    FieldValue("jurisdiction", "Spain", exact=True),
+                    FieldValue("jurisdiction", "Italy", exact=True),
+                )
+            ),
+            FieldValue("year", "2021", exact=True),
+        ),
+        implicit=False,
+    )
+    assert u.used == "(cookies AND banner) AND (country:Spain OR country:Italy) AND year:2021"
+    assert (
+        u.fallback_used == "(cookies OR banner) AND (country:Spain OR country:Italy) AND year:2021"
+    )
+    assert u.has_text and u.warnings == []
+
+
+def test_filters_alone_and_unknown_filters() -> None:
+    u = ql.understand("", {"lang": "de", "colour": "blue", "kind": []})
+    assert u.node == FieldValue("language", "de", exact=True) and not u.has_text
+    assert u.warnings == ['Unknown filter "colour" ignored.'] and u.fallback is None
+
+
+def test_tokens_carry_their_spans() -> None:
+    text = 'cookies -banner "legit interest" country:"Costa Rica" (a OR b)'
+    tokens = ql.tokenize(text)
+    assert [t.kind for t in tokens] == [
+        "WORD", "NEG", "WORD", "PHRASE", "FIELD", "(", "WORD", "OP", "WORD", ")",
+    ]  # fmt: skip
+    assert [text[t.start : t.end] for t in tokens][2:5] == [
+        "banner", '"legit interest"', 'country:"Costa Rica"',
+    ]  # fmt: skip
+    field = tokens[4]
+    assert (field.field, field.value, field.quoted) == ("jurisdiction", "Costa Rica", True)
 
 
 def test_decomposed_accents_are_composed() -> None:

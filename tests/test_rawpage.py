@@ -78,3 +78,15 @@ def test_page_url_keeps_slashes_and_parentheses() -> None:
     assert page_url("AEPD (Spain) - E/00647/2019") == (
         "https://gdprhub.eu/index.php?title=AEPD_(Spain)_-_E/00647/2019"
     )
+
+
+def test_one_challenge_list_for_parser_and_scraper() -> None:
+    """The scraper names challenges from the parser's list, not from a copy of its own."""
+    from gdprkb.corpus import rawpage
+    from gdprkb.scraper import mediawiki
+
+    assert rawpage.challenge_name("<title>Making sure you're not a bot!</title>") == "Anubis"
+    assert rawpage.challenge_name("<title>Just a moment...</title>") == "Cloudflare"
+    assert rawpage.challenge_name("<html><p>Decision of the DPA</p></html>") is None
+    assert mediawiki.challenge_name is rawpage.challenge_name
+    assert not hasattr(mediawiki, "_CHALLENGES")

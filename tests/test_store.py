@@ -411,3 +411,18 @@ def test_an_unchanged_put_does_not_wait_for_a_writer(tmp_path: Path) -> None:
 def test_a_new_store_uses_16k_pages(tmp_path: Path) -> None:
     with Store(tmp_path / "corpus.sqlite") as s:
         assert s._db.execute("PRAGMA page_size").fetchone()[0] == 16384
+
+
+@pytest.mark.parametrize(
+    ("filters", "message"),
+    [
+        ({"year": 10**20}, "year 100000000000000000000 is out of range"),
+        ({"article": [5, 2**63]}, f"article {2**63} is out of range"),
+        ({"year_to": "soon"}, "year-to 'soon' is not a whole number"),
+    ],
+)
+def test_filters_sqlite_cannot_hold_are_store_errors(
+    store: Store, filters: dict[str, object], message: str
+) -> None:
+    with pytest.raises(StoreError, match=message):
+        store.count_cases(**filters)

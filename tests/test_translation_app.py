@@ -9,16 +9,16 @@ import shutil
 from pathlib import Path
 
 import pytest
-from apptest_pages import APP, texts, total_shown
+from apptest_pages import run_app, texts, total_shown
 from streamlit.testing.v1 import AppTest
 
 from gdprkb.corpus.ingest import ingest
 from gdprkb.corpus.store import Store
+from gdprkb.corpus.translations import TranslationCache
 from gdprkb.home import Home
 from gdprkb.index.build import update_index
-from gdprkb.index.query import SearchIndex
+from gdprkb.index.search import SearchIndex
 from gdprkb.translation import engine as engine_mod
-from gdprkb.translation.cache import TranslationCache
 from gdprkb.translation.engine import TranslationError
 from gdprkb.translation.models import install_package
 
@@ -57,15 +57,6 @@ def home(
         install_package(archive, h.models_dir)
     monkeypatch.setenv("GDPRKB_HOME", str(root))
     return h
-
-
-def run_app(**params: str) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def search(at: AppTest, query: str, lang: str | None = None) -> AppTest:

@@ -1,5 +1,5 @@
-"""translation/engine.py + cache.py: real argostranslate translation with the tiny model, the
-cache (a hit never loads the model), chunking with progress, and no network or home writes."""
+"""translation/engine.py: real argostranslate translation with the tiny model, the cache in the
+corpus DB (a hit never loads the model), chunking, and no network or home writes."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from gdprkb.corpus.translations import TranslationCache
 from gdprkb.translation import engine as engine_mod
-from gdprkb.translation.cache import TranslationCache, text_hash
 from gdprkb.translation.engine import Engine, TranslationError, split_chunks
 from gdprkb.translation.models import MissingPair, install_package
 
@@ -54,18 +54,6 @@ def test_missing_pair_is_a_clear_error_not_a_crash(home: Path) -> None:
         Engine(home / "argos").translate("Videoüberwachung", "de", "en")
 
 
-def test_cache_stores_by_model_and_text_hash(home: Path) -> None:
-    cache = TranslationCache(home / "corpus.sqlite")
-    engine = Engine(home / "argos", cache)
-    out = engine.translate("kamera samtykke", "da", "en")
-    model_id = engine.pair("da", "en").model_id
-    assert cache.get(model_id, "kamera samtykke") == out
-    assert cache.get("other-model", "kamera samtykke") is None
-    assert cache.count() == 1
-    row = cache._conn.execute("SELECT text_hash, source_lang, target_lang FROM translation_cache")
-    assert row.fetchone() == (text_hash("kamera samtykke"), "da", "en")
-
-
 def test_cached_hit_never_loads_the_model(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cache = TranslationCache(home / "corpus.sqlite")
     model_id = Engine(home / "argos").pair("en", "da").model_id
@@ -77,7 +65,7 @@ def test_cached_hit_never_loads_the_model(home: Path, monkeypatch: pytest.Monkey
     monkeypatch.setattr(engine_mod, "_load", no_load)
     engine = Engine(home / "argos", cache)
     assert engine.translate("The controller was fined.", "en", "da") == "CACHED"
-    assert engine.translate_long("The controller was fined.", "en", "da") == "CACHED"
+    assert engine.translate_many(["The controller was fined."], "en", "da") == ["CACHED"]
 
 
 def test_cached_hit_in_a_fresh_process_never_imports_argostranslate(home: Path) -> None:
@@ -87,7 +75,7 @@ def test_cached_hit_in_a_fresh_process_never_imports_argostranslate(home: Path) 
     code = textwrap.dedent(
         f"""
         import sys, time
-        from gdprkb.translation.cache import TranslationCache
+        from gdprkb.corpus.translations import TranslationCache
         from gdprkb.translation.engine import Engine
         e = Engine({str(home / "argos")!r}, TranslationCache({str(home / "corpus.sqlite")!r}))
         t = time.perf_counter()
@@ -99,29 +87,6 @@ def test_cached_hit_in_a_fresh_process_never_imports_argostranslate(home: Path) 
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=REPO
     )
     assert run.stdout.split() == [repr(first), "False", "True"]
-
-
-def test_translate_long_chunks_with_progress_and_caches_each_chunk(home: Path) -> None:
-    cache = TranslationCache(home / "corpus.sqlite")
-    engine = Engine(home / "argos", cache)
-    text = "\n\n".join(
-        f"Paragraph {i}. The court held that consent was invalid." for i in range(12)
-    )
-    seen: list[tuple[int, int]] = []
-    out = engine.translate_long(text, "en", "da", lambda d, t: seen.append((d, t)), chunk_chars=120)
-    chunks = split_chunks(text, 120)
-    assert len(chunks) > 3
-    assert seen[0] == (0, len(chunks)) and seen[-1] == (len(chunks), len(chunks))
-    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
-    assert out.count("\n\n") == text.count("\n\n")  # paragraph breaks survive
-    assert cache.count() == len({c for c, _ in chunks})
-    # A repeat is served from the cache: progress jumps straight to done.
-    again: list[tuple[int, int]] = []
-    assert (
-        engine.translate_long(text, "en", "da", lambda d, t: again.append((d, t)), chunk_chars=120)
-        == out
-    )
-    assert again == [(len(chunks), len(chunks))]
 
 
 @pytest.mark.parametrize(

@@ -50,7 +50,7 @@ def test_install_does_not_import_argostranslate(
     import subprocess
 
     code = (
-        "import sys; from translation.models import install_package as i; "
+        "import sys; from gdprkb.translation.models import install_package as i; "
         f"i({str(tiny_argos_models['en_da'])!r}, {str(tmp_path)!r}); "
         "print('argostranslate' in sys.modules)"
     )

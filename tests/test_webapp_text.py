@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from gdprkb.webapp.text import (
-    fine_label,
     md_escape,
     md_link,
+    nowrap,
     paragraphs,
+    plural,
     safe_url,
     snippet_markdown,
 )
@@ -42,13 +43,22 @@ def test_only_http_links_survive() -> None:
     assert md_link("GDPRhub", "https://gdprhub.eu/x") == "[GDPRhub](<https://gdprhub.eu/x>)"
 
 
-def test_fine_label() -> None:
-    assert fine_label(10000.0, "EUR") == "10,000 EUR"
-    assert fine_label(1234.5, None) == "1,234.50"
-    assert fine_label(None, None, "an undisclosed sum") == "an undisclosed sum"
-    assert fine_label(None, None) == "no fine"
-
-
 def test_paragraphs() -> None:
     assert paragraphs("a\n\nb\nc ") == ["a", "b", "c"]
     assert paragraphs(None) == []
+
+
+def test_scraped_icons_and_bare_urls_stay_text() -> None:
+    out = md_escape("See :material/warning: at http://evil.example/x or www.evil.example")
+    # Streamlit matches these after markdown parsing: the patterns must not survive intact.
+    plain = out.replace("\\", "")
+    assert ":material/" not in plain and "http://" not in plain and "www." not in plain
+    assert (
+        plain.replace("\u2060", "")
+        == "See :material/warning: at http://evil.example/x or www.evil.example"
+    )
+
+
+def test_plural_and_unbreakable_dates() -> None:
+    assert plural(1, "decision") == "1 decision" and plural(1234, "case") == "1,234 cases"
+    assert nowrap("2021-05-12") == "2021\u201105\u201112"

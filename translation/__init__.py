@@ -1,3 +1,4 @@
 """Offline translation with Argos Translate: queries to English, case summaries to the reader's
-language. models (install, list), engine (lazy loading, chunks), cache (in the corpus DB),
-querytr + detect (structure-preserving query translation), reading (case sections)."""
+language. models (install, list), engine (lazy loading, chunks, the cache in the corpus DB),
+query (language detection and structure-preserving query translation), reading (case sections).
+"""

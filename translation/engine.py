@@ -1,5 +1,8 @@
 """Translate text with installed Argos Translate models: cached, chunked, loaded lazily.
 
+Translations are cached in the corpus database (gdprkb.corpus.translations, keyed by model id
+and text hash), so a repeat never loads a model.
+
 `import argostranslate.translate` costs about 3 s (it pulls in spaCy, Stanza and torch), so it
 happens only when a text is not in the cache. For that import, `import_argos` points
 argostranslate's data, cache and config folders (the XDG variables) into the gdprkb home and
@@ -16,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from gdprkb.translation.cache import TranslationCache
+from gdprkb.corpus.translations import TranslationCache
 from gdprkb.translation.models import InstalledPair, find_pair, installed_pairs, language_name
 
 Progress = Callable[[int, int], None]
@@ -202,21 +205,6 @@ class Engine:
             if progress:
                 progress(count, total)
         return [done.get(t, t) for t in texts]
-
-    def translate_long(
-        self,
-        text: str,
-        from_code: str,
-        to_code: str,
-        progress: Progress | None = None,
-        *,
-        chunk_chars: int = CHUNK_CHARS,
-    ) -> str:
-        """Translate a long text in paragraph chunks, each cached on its own (a crash or a
-        Ctrl-C keeps the chunks done); progress(done, total) after each."""
-        pieces = split_chunks(text, chunk_chars)
-        out = self.translate_many([p for p, _ in pieces], from_code, to_code, progress)
-        return "".join(t + sep for t, (_, sep) in zip(out, pieces, strict=True))
 
     def _run(self, pair: InstalledPair, text: str) -> str:
         model = _load(pair, self.runtime_dir)

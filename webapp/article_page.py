@@ -9,24 +9,34 @@ from __future__ import annotations
 import streamlit as st
 
 from gdprkb.home import Home
-from gdprkb.webapp import backend, nav, search_page
-from gdprkb.webapp.state import View
+from gdprkb.webapp import resources, search_page, session
 from gdprkb.webapp.text import md_escape, md_link, paragraphs
+from gdprkb.webapp.urlview import View
 
 _PICK = "w_article"
+# The GDPR has 99 articles; any other number in a URL is answered with a message.
+GDPR_ARTICLES = range(1, 100)
 
 
 def _pick() -> None:
     number = st.session_state.get(_PICK)
-    if number is not None and number != nav.current().article:
-        nav.set_view(nav.current().with_(article=int(number), page=1))
+    if number is not None and number != session.current().article:
+        session.set_view(session.current().with_(article=int(number), page=1))
 
 
 def render(home: Home, view: View) -> View:
     """Draw the article picker, the article, and the decisions citing it."""
     number = int(view.article or 0)
-    numbers = backend.article_numbers(home)
-    headings = backend.article_headings(home)
+    numbers = resources.article_numbers(home)
+    headings = resources.article_headings(home)
+    if number not in GDPR_ARTICLES:
+        shown = str(number) if len(str(number)) <= 12 else str(number)[:12] + "…"
+        st.warning(
+            f"There is no Article {shown} GDPR: the GDPR has articles 1 to 99. "
+            "Pick one below, or search all decisions."
+        )
+        number = numbers[0] if numbers else 1
+        view = view.with_(article=number, page=1)
     if number not in numbers:
         numbers = sorted({*numbers, number})
     st.session_state[_PICK] = number
@@ -37,7 +47,7 @@ def render(home: Home, view: View) -> View:
         format_func=lambda n: f"Article {n} GDPR" + (f" – {headings[n]}" if n in headings else ""),
         on_change=_pick,
     )
-    article = backend.get_article(home, number)
+    article = resources.get_article(home, number)
     if article is None:
         st.caption(
             f"GDPRhub's page for Article {number} GDPR is not in the corpus "

@@ -1,4 +1,4 @@
-"""The case page (`?case=<page_id>`): infobox, summary, appeal chain, similar decisions, sources.
+"""The case page (`?case=<page_id>`): infobox, summary, appeals, citations, similar, sources.
 
 Hook points for translation (issue 6): `render_summary` draws the English summary sections and
 `render_machine_translation` the collapsed full-text translation; a "Translate summary" control
@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from gdprkb.corpus import appeals, checks, present
 from gdprkb.corpus.record import CaseRecord
 from gdprkb.home import Home
-from gdprkb.webapp import appeals, backend, nav, translation_controls
-from gdprkb.webapp.text import fine_label, md_escape, md_link, paragraphs, safe_url
+from gdprkb.webapp import cards, citations_view, hits, links, resources, translation_controls
+from gdprkb.webapp.text import md_escape, md_link, nowrap, paragraphs, safe_url
+from gdprkb.webapp.urlview import View
 
 LICENCE_URL = "https://creativecommons.org/licenses/by-nc-sa/4.0/"
 # Section heading -> record field, in GDPRhub's order.
@@ -23,13 +25,16 @@ SUMMARY_SECTIONS = (
 )
 
 
-def render(home: Home, page_id: int) -> None:
-    """Draw the case page for `page_id` (a clear message when it is not in the corpus)."""
-    st.button("← Back to results", on_click=nav.back, key="back", type="tertiary")
-    case = backend.get_case(home, page_id)
+def render(home: Home, view: View) -> None:
+    """Draw the case page for `view.case` (a clear message when it is not in the corpus)."""
+    page_id = int(view.case or 0)
+    with st.container(key="back"):
+        st.markdown(links.md("← Back to results", view.with_(case=None)))
+    case = resources.get_case(home, page_id)
     if case is None:
+        shown = str(page_id) if len(str(page_id)) <= 24 else str(page_id)[:24] + "…"
         st.warning(
-            f"No decision with page id {page_id} in the corpus. It may have been removed from "
+            f"No decision with page id {shown} in the corpus. It may have been removed from "
             "GDPRhub, or the corpus has not been harvested yet."
         )
         return
@@ -46,10 +51,11 @@ def render(home: Home, page_id: int) -> None:
                 row.link_button("Original decision", url, icon=":material/description:")
                 break
     with main:
-        render_summary(case)
-        render_machine_translation(case)
-        render_appeals(home, case)
-        render_similar(home, case)
+        render_summary(home, case)
+        render_machine_translation(home, case)
+        render_appeals(home, case, view)
+        citations_view.render_case(home, case, view)
+        render_similar(home, case, view)
     render_sources(case)
 
 
@@ -59,59 +65,31 @@ def _byline(case: CaseRecord) -> str:
     return " · ".join(md_escape(b) for b in bits if b)
 
 
-def infobox_rows(case: CaseRecord) -> list[tuple[str, str]]:
-    """(label, markdown value) for every infobox field the case has, in GDPRhub's order."""
-    body = "Court" if case.kind == "court" else "Authority"
-    appeal = []
-    for label, ref in (("from", case.appeal.from_), ("to", case.appeal.to)):
-        if ref:
-            text = ", ".join(x for x in (ref.status, ref.body, ref.case_number) if x)
-            appeal.append(f"{label}: {md_link(text or 'link', ref.url)}")
-    rows = [
-        (body, md_escape(case.authority)),
-        ("Jurisdiction", md_escape(case.jurisdiction)),
-        ("Relevant law", "; ".join(md_escape(x) for x in case.relevant_law)),
-        ("Type", md_escape(case.type)),
-        ("Outcome", md_escape(case.outcome)),
-        ("Started", md_escape(case.date_started)),
-        ("Decided", md_escape(case.date_decided)),
-        ("Published", md_escape(case.date_published)),
-        (
-            "Fine",
-            md_escape(fine_label(case.fine_amount, case.fine_currency, case.fine_text))
-            if case.fine_amount is not None or case.fine_text
-            else "",
-        ),
-        ("Parties", "; ".join(md_escape(p) for p in case.parties)),
-        ("National case number", md_escape(case.case_number)),
-        ("ECLI", md_escape(case.ecli)),
-        ("Appeal", "; ".join(appeal)),
-        ("Original language", md_escape(", ".join(case.original_languages))),
-        ("Original source", "; ".join(md_link(s.name, s.url) for s in case.original_sources)),
+def infobox_markdown(case: CaseRecord) -> list[tuple[str, str]]:
+    """(label, markdown value) for every infobox field the case has (corpus.present's rows)."""
+    return [
+        (row.label, "; ".join(md_link(p.text, p.url) for p in row.parts))
+        for row in present.infobox_rows(case)
     ]
-    return [(label, value) for label, value in rows if value]
 
 
 def render_infobox(case: CaseRecord) -> None:
-    """The infobox, one labelled line per field, with the cited GDPR articles as buttons."""
+    """The infobox, one labelled line per field, with the cited GDPR articles as links."""
     box = st.container(border=True)
-    box.markdown("  \n".join(f"**{label}:** {value}" for label, value in infobox_rows(case)))
-    if case.gdpr_articles:
-        box.caption("GDPR articles cited (open the article and every decision citing it):")
-        row = box.container(horizontal=True, gap="small")
-        for number in case.gdpr_articles:
-            row.button(
-                f"Art. {number}",
-                key=f"case_art_{number}",
-                on_click=nav.open_article,
-                args=(number,),
-                help=f"Article {number} GDPR and every decision citing it",
-            )
+    box.markdown("  \n".join(f"**{label}:** {value}" for label, value in infobox_markdown(case)))
+    if case.warnings:
+        notes = " ".join(md_escape(checks.warning_text(code)) for code in case.warnings)
+        box.caption(f":material/report: **Data-quality note:** {notes}")
+    groups = cards.provision_groups(case.gdpr_articles, case.gdpr_provisions)
+    if groups:
+        box.caption("GDPR provisions cited (open the article and every decision citing it):")
+        chips = " · ".join(links.article_link(a, "Art. " + ", ".join(p)) for a, p in groups)
+        box.container(key="case_articles").markdown(chips)
 
 
-def render_summary(case: CaseRecord) -> None:
+def render_summary(home: Home, case: CaseRecord) -> None:
     """The English summary: lead, then facts, holding and comment (translation hook)."""
-    translation_controls.summary_control(backend.resolve_home(), case)
+    translation_controls.summary_control(home, case)
     for para in paragraphs(case.lead):
         st.markdown(md_escape(para))
     st.subheader("English summary", anchor=False)
@@ -132,64 +110,57 @@ def render_summary(case: CaseRecord) -> None:
         st.caption("GDPRhub has no summary for this decision yet.")
 
 
-def render_machine_translation(case: CaseRecord) -> None:
+def render_machine_translation(home: Home, case: CaseRecord) -> None:
     """The machine translation of the full decision, collapsed (translation hook)."""
     if not case.machine_translation:
         return
     with st.expander("Full text: machine translation of the original decision"):
         st.caption("Automated translation kept by GDPRhub; check the original source.")
-        translation_controls.full_text_control(backend.resolve_home(), case)
+        translation_controls.full_text_control(home, case)
         for para in paragraphs(case.machine_translation):
             st.markdown(md_escape(para))
 
 
-def render_appeals(home: Home, case: CaseRecord) -> None:
+def render_appeals(home: Home, case: CaseRecord, view: View) -> None:
     """The appeal chain, each step linked to the stored case it names where there is one."""
-    links = appeals.chain(case, backend.case_ids(home))
-    if not links:
+    steps = appeals.chain(case, resources.case_ids(home))
+    if not steps:
         return
     st.subheader("Appeal chain", anchor=False)
-    for link in links:
-        ref = link.ref
-        described = ", ".join(x for x in (ref.status, ref.body, ref.case_number) if x)
+    for step in steps:
+        ref = step.ref
+        described = present.appeal_text(ref)
         cols = st.columns([1, 4], vertical_alignment="center")
-        cols[0].markdown(f"**{link.direction}**")
+        cols[0].markdown(f"**{step.direction}**")
         with cols[1]:
-            if link.page_id is not None:
-                st.button(
-                    md_escape(link.title or str(link.page_id)),
-                    key=f"appeal_{link.page_id}",
-                    on_click=nav.open_case,
-                    args=(link.page_id,),
-                    type="tertiary",
-                    icon=":material/gavel:",
-                )
-                if described:
-                    st.caption(md_escape(described))
+            if step.page_id is not None:
+                title = step.title or str(step.page_id)
+                with st.container(key=f"appeal_{step.page_id}"):
+                    st.markdown(":material/gavel: " + links.case_link(title, step.page_id, view))
+                    if described:
+                        st.caption(md_escape(described))
             else:
                 st.markdown(md_link(described or "link", ref.url) + " · *not in the corpus*")
 
 
-def render_similar(home: Home, case: CaseRecord) -> None:
-    """Similar decisions (the index's more-like-this), each opening its case page."""
+def render_similar(home: Home, case: CaseRecord, view: View) -> None:
+    """Similar decisions (the index's more-like-this): authority, date, outcome, each a link."""
     try:
-        hits = backend.similar(home, case.page_id)
-    except backend.SearchUnavailable as err:
+        similar = hits.similar(home, case.page_id)
+    except resources.SearchUnavailable as err:
         st.caption(f"Similar decisions unavailable: {err}")
         return
-    if not hits:
+    if not similar:
         return
     st.subheader("Similar decisions", anchor=False)
-    for hit in hits:
-        cols = st.columns([4, 2], vertical_alignment="center")
-        cols[0].button(
-            md_escape(hit.title),
-            key=f"similar_{hit.page_id}",
-            on_click=nav.open_case,
-            args=(hit.page_id,),
-            type="tertiary",
-        )
-        cols[1].caption(md_escape(" · ".join(x for x in (hit.authority, hit.date) if x)))
+    for hit in similar:
+        meta = [md_escape(hit.authority), nowrap(hit.date), md_escape(hit.outcome)]
+        with st.container(key=f"similar_{hit.page_id}"):
+            st.markdown(
+                links.case_link(hit.title, hit.page_id, view)
+                + "  \n"
+                + " · ".join(m for m in meta if m)
+            )
 
 
 def render_sources(case: CaseRecord) -> None:

@@ -9,9 +9,10 @@ from __future__ import annotations
 import streamlit as st
 
 from gdprkb.home import Home
-from gdprkb.webapp import backend, charts, nav
-from gdprkb.webapp.state import PAGE_SIZE, View
-from gdprkb.webapp.text import fine_label, md_escape, snippet_markdown
+from gdprkb.webapp import cards, chart_view, citations_view, downloads, session
+from gdprkb.webapp.hits import SearchOutcome
+from gdprkb.webapp.text import md_escape, plural
+from gdprkb.webapp.urlview import PAGE_SIZE, View
 
 EMPTY_CORPUS = """\
 **The corpus is empty.** Harvest GDPRhub or ingest saved pages, then build the index:
@@ -22,12 +23,18 @@ gdprkb --home {home} ingest PATH/TO/PAGES      # or: saved .html / .html.gz / .z
 gdprkb --home {home} index                     # build the search index
 ```
 """
+_SHOW = {"Results": False, "Charts": True}
+
+
+def _show_changed(view: View) -> None:
+    charts = _SHOW.get(st.session_state.get("w_show") or "Results", False)
+    session.go(view.with_(charts=charts))
 
 
 def render(
     home: Home,
     view: View,
-    outcome: backend.SearchOutcome,
+    outcome: SearchOutcome,
     fixed: dict[str, list[str]],
     query: str,
 ) -> None:
@@ -45,42 +52,37 @@ def render(
     first = (view.page - 1) * PAGE_SIZE + 1
     last = min(outcome.total, view.page * PAGE_SIZE)
     head = st.columns([3, 2, 1, 1], vertical_alignment="center")
+    shown = "" if view.charts else f" · showing {first:,}–{last:,}"
     head[0].markdown(
-        f"**{outcome.total:,} decisions** · showing {first:,}–{last:,}"
+        f"**{plural(outcome.total, 'decision')}**{shown}"
         + (f" · {outcome.took_ms:.0f} ms" if outcome.took_ms is not None else "")
     )
-    mode = head[1].segmented_control(
+    st.session_state["w_show"] = "Charts" if view.charts else "Results"
+    head[1].segmented_control(
         "Show",
-        ["Results", "Charts"],
+        list(_SHOW),
         key="w_show",
-        default="Results",
         label_visibility="collapsed",
+        on_change=_show_changed,
+        args=(view,),
     )
-    head[2].download_button(
-        "CSV",
-        data=lambda: backend.export_bytes(home, view, fixed, query, "csv"),
-        file_name="gdprkb-results.csv",
-        mime="text/csv",
-        icon=":material/download:",
-        key="dl_csv",
-        on_click="ignore",
-        help="Download every result (not only this page) with the columns of `gdprkb export`",
-    )
-    head[3].download_button(
-        "JSONL",
-        data=lambda: backend.export_bytes(home, view, fixed, query, "jsonl"),
-        file_name="gdprkb-results.jsonl",
-        mime="application/x-ndjson",
-        icon=":material/download:",
-        key="dl_jsonl",
-        on_click="ignore",
-        help="Download every result as JSON lines (the record contract)",
-    )
-    if mode == "Charts":
-        render_charts(home, view, fixed, query)
+    for col, (fmt, (mime, label)) in zip(head[2:], downloads.FORMATS.items(), strict=True):
+        col.download_button(
+            label,
+            data=lambda fmt=fmt: downloads.export_bytes(home, view, fixed, query, fmt),
+            file_name=f"gdprkb-results.{fmt}",
+            mime=mime,
+            icon=":material/download:",
+            key=f"dl_{fmt}",
+            on_click="ignore",
+            help=f"Every result (not only this page) as {label}, as `gdprkb export` writes it",
+        )
+    if view.charts:
+        chart_view.render(home, view, fixed, query)
+        citations_view.render_most_cited(home, view, fixed, query)
     else:
         for hit in outcome.hits:
-            render_card(hit)
+            cards.render_card(hit, view)
 
 
 def _no_results(view: View) -> None:
@@ -96,46 +98,3 @@ def _no_results(view: View) -> None:
         ]
     if tips:
         st.markdown("Try to:\n" + "\n".join(f"- {t}" for t in tips))
-
-
-def render_card(hit: backend.Hit) -> None:
-    """One result: title (opens the case), authority, date, outcome, fine, articles, snippet."""
-    with st.container(border=True):
-        st.button(
-            f"**{md_escape(hit.title)}**",
-            key=f"open_{hit.page_id}",
-            on_click=nav.open_case,
-            args=(hit.page_id,),
-            type="tertiary",
-        )
-        meta = [hit.authority, hit.date, hit.outcome]
-        if hit.fine_amount:
-            meta.append("Fine " + fine_label(hit.fine_amount, hit.fine_currency))
-        line = " · ".join(md_escape(m) for m in meta if m)
-        chips = " ".join(f":blue-badge[Art. {a}]" for a in hit.articles)
-        snippet = snippet_markdown(hit.snippet)
-        # One markdown element per card body: fewer elements render faster in the browser.
-        st.markdown("\n\n".join(x for x in (f"{line}  \n{chips}" if chips else line, snippet) if x))
-
-
-def render_charts(home: Home, view: View, fixed: dict[str, list[str]], query: str) -> None:
-    """Charts of the whole result set (not only this page)."""
-    try:
-        df = charts.frame(backend.all_hits(home, view, fixed, query))
-    except Exception as err:  # the index went away between the search and now
-        st.error(f"Charts unavailable: {err}")
-        return
-    left, right = st.columns(2)
-    left.altair_chart(charts.per_year(df), width="stretch")
-    right.altair_chart(charts.per_category(df, "outcome", "Decisions per outcome"), width="stretch")
-    st.altair_chart(
-        charts.per_category(df, "jurisdiction", "Decisions per country"), width="stretch"
-    )
-    currencies = charts.currencies(df)
-    if not currencies:
-        st.caption("No fines in these results.")
-        return
-    currency = st.selectbox("Fines in", currencies, key="w_currency")
-    left, right = st.columns(2)
-    left.altair_chart(charts.fines_by(df, "jurisdiction", currency), width="stretch")
-    right.altair_chart(charts.fines_by(df, "year", currency), width="stretch")

@@ -14,28 +14,32 @@ from typing import Any
 import streamlit as st
 
 from gdprkb.home import Home
-from gdprkb.webapp import backend, nav, results, translation_controls
-from gdprkb.webapp.state import FACETS, PAGE_SIZE, SORTS, View, page_count, to_params
+from gdprkb.index.vocabulary import SORTS as SORT_LABELS
+from gdprkb.index.vocabulary import help_table
+from gdprkb.webapp import hits, links, resources, results, session, translation_controls
+from gdprkb.webapp.urlview import (
+    FACETS,
+    PAGE_SIZE,
+    SORTS,
+    View,
+    facet_value,
+    page_count,
+    to_params,
+)
 
-QUERY_HELP = """\
+QUERY_HELP = f"""\
 **Words** match all forms (`surveillance` finds *surveilled*); all words must match.
 
-| Write | To find |
-|---|---|
-| `video surveillance employee` | decisions with all three words |
-| `"legitimate interest"` | the exact phrase |
-| `cookies OR tracking`, `NOT fine`, `(a OR b) AND c` | either, excluding, grouping |
-| `consent*` | words starting with *consent* |
-| `country:Spain`, `authority:CNIL` | decisions of one country or authority |
-| `article:32`, `article:5(1)(f)` | decisions citing a GDPR article or provision |
-| `outcome:violation`, `type:complaint` | by outcome or type |
-| `year:2021..2023`, `fine:>10000` | by year range, by fine (in euros, approximately) |
-
+{help_table()}
 The sidebar filters do the same with counts; they combine with the query.
 """
 
-SORT_LABELS = {"relevance": "Relevance", "date": "Newest first", "fine": "Highest fine"}
 _WIDGET_VIEW = "_widget_view"
+_SHOWN_PAGE = "_shown_page"
+# Per facet: the option labels (with counts) the browser was last sent. The browser sends a
+# selected option back by its label, so a label whose count changed must be sent again, or
+# the stale label ("Spain (26)") would come back as the value.
+_SENT_LABELS = "_sent_labels_{}"
 
 
 def _seed(view: View, fixed: dict[str, list[str]]) -> None:
@@ -53,10 +57,15 @@ def _seed(view: View, fixed: dict[str, list[str]]) -> None:
     ss["w_sort"] = view.sort
 
 
+def _selected(key: str) -> tuple[str, ...]:
+    """A facet widget's values, each the facet value itself (a stale count label repaired)."""
+    return tuple(dict.fromkeys(facet_value(str(v)) for v in st.session_state.get(key) or ()))
+
+
 def _from_widgets(view: View) -> View:
     """The view the widgets now ask for; any change but the page starts again at page 1."""
     ss = st.session_state
-    filters = {k: tuple(ss.get(f"w_f_{k}") or ()) for k in FACETS}
+    filters = {k: _selected(f"w_f_{k}") for k in FACETS}
     new = view.with_(
         q=(ss.get("w_q") or "").strip(),
         filters={k: v for k, v in filters.items() if v},
@@ -103,37 +112,60 @@ def render(home: Home, view: View, fixed: dict[str, list[str]] | None = None) ->
     render_query_box(view)
     view = _from_widgets(view)
     query = translation_controls.query_line(home, search_query(view))
-    outcome = backend.search(home, view, query=query, fixed=fixed)
+    outcome = hits.search(home, view, query=query, fixed=fixed)
     # A page beyond the last (an old link, a narrower filter) shows the last page instead.
     pages = page_count(outcome.total)
     if view.page > pages:
         view = view.with_(page=pages)
-        outcome = backend.search(home, view, query=query, fixed=fixed)
+        outcome = hits.search(home, view, query=query, fixed=fixed)
     _sidebar(home, view, outcome, fixed)
     results.render(home, view, outcome, fixed, query)
-    if outcome.total > PAGE_SIZE:
+    if outcome.total > PAGE_SIZE and not view.charts:
         st.pagination(pages, default=view.page, key=_page_key(view), max_visible_pages=9)
+    shown = (_page_key(view), view.page)
+    if st.session_state.get(_SHOWN_PAGE, shown) != shown:
+        # Another page of the same search: start reading it at the top.
+        links.scroll_to_top(f"{shown[0]}_{view.page}")
+    st.session_state[_SHOWN_PAGE] = shown
     st.session_state[_WIDGET_VIEW] = view
     return view
 
 
 def _label(counts: dict[str, int]) -> Any:
+    """Option label: the value and its count (display only; the value is the option)."""
+
     def fmt(value: str) -> str:
-        n = counts.get(value)
-        return f"{value} ({n:,})" if n is not None else f"{value} (0)"
+        return f"{value} ({counts.get(value, 0):,})"
 
     return fmt
 
 
+def _facet_filter(label: str, key: str, counts: dict[str, int]) -> None:
+    """One facet multiselect whose options are the values, labelled with live counts."""
+    ss = st.session_state
+    wkey = f"w_f_{key}"
+    selected = list(_selected(wkey))
+    options = list(dict.fromkeys([*selected, *counts]))
+    if key == "article":
+        options.sort(key=lambda a: int(a) if a.isdigit() else 10_000)
+    fmt = _label(counts)
+    labels = {v: fmt(v) for v in selected}
+    if list(ss.get(wkey) or ()) != selected or ss.get(_SENT_LABELS.format(key)) != labels:
+        # Setting the state before the widget sends the values again with today's labels.
+        ss[wkey] = selected
+    ss[_SENT_LABELS.format(key)] = labels
+    st.sidebar.multiselect(label, options, key=wkey, format_func=fmt, placeholder="Any")
+
+
 def _sidebar(
-    home: Home, view: View, outcome: backend.SearchOutcome, fixed: dict[str, list[str]]
+    home: Home, view: View, outcome: hits.SearchOutcome, fixed: dict[str, list[str]]
 ) -> None:
     sb = st.sidebar
     sb.header("Filters", anchor=False)
     if view.filters or view.year_from or view.year_to or view.fine_min or view.fine_max:
         sb.button(
             "Clear all filters",
-            on_click=nav.go,
+            on_click=session.go,
             args=(
                 view.with_(
                     filters={}, year_from=None, year_to=None, fine_min=None, fine_max=None, page=1
@@ -143,27 +175,25 @@ def _sidebar(
         )
     sb.selectbox("Sort by", SORTS, key="w_sort", format_func=SORT_LABELS.__getitem__)
     for key, label in FACETS.items():
-        if key in fixed:
-            continue
-        counts = dict(outcome.facets.get(key, []))
-        selected = list(st.session_state.get(f"w_f_{key}") or [])
-        options = list(dict.fromkeys([*selected, *counts]))
-        if key == "article":
-            options.sort(key=lambda a: int(a) if a.isdigit() else 10_000)
-        sb.multiselect(
-            label,
-            options,
-            key=f"w_f_{key}",
-            format_func=_label(counts),
-            placeholder="Any",
-        )
-    lo, hi = backend.year_bounds(home)
-    cols = sb.columns(2)
-    cols[0].number_input("Year from", min_value=lo, max_value=hi, step=1, key="w_year_from")
-    cols[1].number_input("Year to", min_value=lo, max_value=hi, step=1, key="w_year_to")
+        if key not in fixed:
+            _facet_filter(label, key, dict(outcome.facets.get(key, [])))
+    lo, hi = resources.year_bounds(home)
+    for key in ("w_year_from", "w_year_to"):
+        year = st.session_state.get(key)
+        if year is not None and not lo <= year <= hi:
+            # A year outside the corpus (a hand-edited URL) would make the widget raise.
+            st.session_state[key] = min(max(year, lo), hi)
+    # value=None: an emptied box means "no bound", not the minimum (Streamlit's default).
     cols = sb.columns(2)
     cols[0].number_input(
-        "Fine from (€)", min_value=0.0, step=1000.0, key="w_fine_min", format="%.0f"
+        "Year from", value=None, min_value=lo, max_value=hi, step=1, key="w_year_from"
     )
-    cols[1].number_input("Fine to (€)", min_value=0.0, step=1000.0, key="w_fine_max", format="%.0f")
+    cols[1].number_input("Year to", value=None, min_value=lo, max_value=hi, step=1, key="w_year_to")
+    cols = sb.columns(2)
+    cols[0].number_input(
+        "Fine from (€)", value=None, min_value=0.0, step=1000.0, key="w_fine_min", format="%.0f"
+    )
+    cols[1].number_input(
+        "Fine to (€)", value=None, min_value=0.0, step=1000.0, key="w_fine_max", format="%.0f"
+    )
     sb.caption("Fines in other currencies are compared at an approximate euro rate.")

@@ -11,18 +11,31 @@ import re
 import urllib.parse
 from html.parser import HTMLParser
 
+from gdprkb.corpus.present import fine_label
+
+__all__ = ["fine_label", "md_escape", "md_link", "paragraphs", "safe_url", "snippet_markdown"]
+
 # Every character markdown or Streamlit's extensions ($ math, :emoji:, :color[...]) give a
 # meaning to; CommonMark lets any ASCII punctuation be backslash-escaped. Commas, quotes,
 # slashes and parentheses (inert once `[` is escaped) are left readable.
 _PUNCT = re.compile(r"([\\`*_{}\[\]<>#+\-.!|$~:^=&])")
 _HIGHLIGHT_TAGS = {"b", "strong", "mark", "em"}
+# Streamlit turns `:material/name:` into an icon and bare `http://…` or `www.…` into links
+# after markdown parsing, so backslashes cannot stop them: an invisible WORD JOINER splits
+# each pattern, and the text still reads (and wraps) the same.
+_JOINER = "\u2060"
+_UNLINK = re.compile(r"(?i)\b(https?(?=://)|www(?=\.)|ftp(?=://))|(:)(?=material/)")
+
+
+def _unlink(text: str) -> str:
+    return _UNLINK.sub(lambda m: (m.group(1) or m.group(2)) + _JOINER, text)
 
 
 def md_escape(text: str | None) -> str:
-    """`text` as literal markdown: every markdown-active character backslash-escaped."""
+    """`text` as literal markdown: markdown-active characters escaped, icons and autolinks off."""
     if not text:
         return ""
-    return _PUNCT.sub(r"\\\1", text)
+    return _PUNCT.sub(r"\\\1", _unlink(text))
 
 
 class _Snippet(HTMLParser):
@@ -66,14 +79,6 @@ def snippet_markdown(snippet_html: str | None) -> str:
     return "".join(out).strip()
 
 
-def fine_label(amount: float | None, currency: str | None, text: str | None = None) -> str:
-    """A fine for display (`10,000 EUR`), else its raw text, else "no fine"."""
-    if amount is None:
-        return text or "no fine"
-    shown = f"{amount:,.0f}" if float(amount).is_integer() else f"{amount:,.2f}"
-    return f"{shown} {currency}" if currency else shown
-
-
 def paragraphs(text: str | None) -> list[str]:
     """A text section split into its paragraphs (blank-line or newline separated)."""
     if not text:
@@ -96,3 +101,13 @@ def md_link(label: str, url: str | None) -> str:
     """A markdown link with an escaped label, or just the escaped label when the URL is unsafe."""
     target = safe_url(url)
     return f"[{md_escape(label)}](<{target}>)" if target else md_escape(label)
+
+
+def nowrap(text: str | None) -> str:
+    """Escaped text that never breaks across lines at its hyphens (dates: 2021‑05‑12)."""
+    return md_escape(text).replace("\\-", "\u2011")
+
+
+def plural(n: int, noun: str) -> str:
+    """`1 decision`, `2 decisions` (counts with thousands separators)."""
+    return f"{n:,} {noun if n == 1 else noun + 's'}"

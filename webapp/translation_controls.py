@@ -17,11 +17,11 @@ from typing import Any
 import streamlit as st
 
 from gdprkb.corpus.record import CaseRecord
+from gdprkb.corpus.translations import TranslationCache
 from gdprkb.home import Home
-from gdprkb.translation.cache import TranslationCache
 from gdprkb.translation.engine import Engine, TranslationError
 from gdprkb.translation.models import MissingPair, installed_pairs, language_name
-from gdprkb.translation.querytr import translate_query
+from gdprkb.translation.query import translate_query
 from gdprkb.translation.reading import case_sections, translate_case, translate_sections
 from gdprkb.webapp.text import md_escape, paragraphs
 

@@ -1,0 +1,73 @@
+"""The citation graph as edges for researchers: CSV, JSONL or Parquet, one row per reference.
+
+Columns: citing (page id), cited (page id, empty when the cited decision is not in the corpus),
+text (as written), kind (cjeu, ecli, link, national), key (normalised), section.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, Any
+
+from gdprkb.corpus.export import FORMATS, _atomic
+from gdprkb.corpus.store import Store
+
+EDGE_COLUMNS = ("citing", "cited", "text", "kind", "key", "section")
+
+
+def _write(edges: Iterable[dict[str, Any]], fmt: str, fp: IO[str]) -> int:
+    n = 0
+    if fmt == "csv":
+        writer = csv.writer(fp)
+        writer.writerow(EDGE_COLUMNS)
+        for e in edges:
+            writer.writerow(["" if e[c] is None else e[c] for c in EDGE_COLUMNS])
+            n += 1
+        return n
+    for e in edges:
+        fp.write(json.dumps({c: e[c] for c in EDGE_COLUMNS}, ensure_ascii=False) + "\n")
+        n += 1
+    return n
+
+
+def _write_parquet(edges: Iterable[dict[str, Any]], fb: IO[bytes]) -> int:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schema = pa.schema(
+        [("citing", pa.int64()), ("cited", pa.int64())]
+        + [(c, pa.string()) for c in EDGE_COLUMNS[2:]]
+    )
+    rows = [{c: e[c] for c in EDGE_COLUMNS} for e in edges]
+    pq.write_table(pa.Table.from_pylist(rows, schema=schema), fb, compression="zstd")
+    return len(rows)
+
+
+def export_citations(store: Store, fmt: str, out: str | Path | None = None) -> int:
+    """Write every reference as an edge to `out` (stdout when None; not for Parquet) in `fmt`
+    ("csv", "jsonl" or "parquet"); return the number of edges written."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; use one of: {', '.join(FORMATS)}")
+    edges = store.citation_edges()
+    if out is None:
+        if fmt == "parquet":
+            raise ValueError("Parquet is binary: give a file with --out")
+        sys.stdout.flush()
+        stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+        try:
+            return _write(edges, fmt, stream)
+        finally:
+            stream.flush()
+            stream.detach()
+    path = Path(out)
+    if fmt == "parquet":
+        with _atomic(path, "wb") as fb:
+            return _write_parquet(edges, fb)
+    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+    with _atomic(path, "w", encoding=encoding, newline="") as ft:
+        return _write(edges, fmt, ft)
