@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +21,7 @@ from whoosh.writing import CLEAR
 
 from gdprkb.corpus.store import Store
 from gdprkb.index.schema import SCHEMA_VERSION, build_schema, to_document
-from gdprkb.index.writer import IndexBusy, index_writer
+from gdprkb.index.writer import IndexBusy, commit_with_progress, index_writer
 
 __all__ = ["BuildReport", "IndexBusy", "full_build", "is_complete", "read_state", "update_index"]
 
@@ -136,14 +135,10 @@ def full_build(
         for case in cases:
             writer.add_document(**to_document(case, cites.get(case.page_id)))
             count += 1
-        if progress:
-            # The bar counts documents handed to the writer; analysing and writing them
-            # finishes in the commit: say so rather than sit on a full bar.
-            tqdm.write(f"writing the index of {count} cases...", file=sys.stderr)
-        if mergetype is None:
-            writer.commit()
-        else:
-            writer.commit(mergetype=mergetype)
+        # Most of a build happens in the commit (analysing in sub-writers, sorting and writing
+        # the postings): its own bars show it to the end.
+        merge = {} if mergetype is None else {"mergetype": mergetype}
+        commit_with_progress(writer, count, show=progress, **merge)
     _write_state(index_dir, seq)
     docs = ix.doc_count()
     ix.close()

@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import fcntl
 import json
+import multiprocessing
 import os
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from tqdm import tqdm
 from whoosh.index import Index, LockError
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.writing import SegmentWriter
@@ -83,13 +86,69 @@ def _guard(index_dir: Path) -> Iterator[None]:
         os.close(fd)  # releases the flock
 
 
-class _Task(SubWriterTask):  # type: ignore[misc]
-    """A Whoosh sub-writer process that holds no lock and ends with the build."""
+class Counts:
+    """Documents analysed, postings made and postings written, shared with sub-writers.
 
-    def __init__(self, *args: Any, parent: int, lock_fd: int | None) -> None:
+    Whoosh analyses a document when it is added (in a sub-writer with `procs` > 1) and sorts
+    and writes the postings in the commit, which took most of a build in silence.
+    """
+
+    def __init__(self) -> None:
+        # Shared memory made before the sub-writers are forked; no lock: one writer per slot.
+        self._slots = multiprocessing.Array("q", 3 * 64, lock=False)
+        self._next = 0
+
+    def slot(self) -> int:
+        """A fresh slot for one writer (the parent or a sub-writer)."""
+        self._next += 1
+        return self._next - 1
+
+    def add(self, slot: int, what: int, n: int) -> None:
+        """Count n more of `what` (0 documents, 1 postings made, 2 postings written)."""
+        self._slots[3 * slot + what] += n
+
+    def total(self, what: int) -> int:
+        """The count of `what` over every writer."""
+        return sum(self._slots[what::3])
+
+
+def count_into(writer: SegmentWriter, counts: Counts, slot: int) -> None:
+    """Make `writer` count its postings made and written into `counts`."""
+    pool = writer.pool
+    add, items = pool.add, pool.iter_postings
+    made = [0]
+
+    def counted_add(item: Any) -> None:
+        made[0] += 1
+        if made[0] == 10_000:
+            counts.add(slot, 1, made[0])
+            made[0] = 0
+        add(item)
+
+    def counted_items() -> Iterator[Any]:
+        counts.add(slot, 1, made[0])
+        made[0] = n = 0
+        for n, item in enumerate(items(), 1):
+            if not n % 10_000:
+                counts.add(slot, 2, 10_000)
+            yield item
+        counts.add(slot, 2, n % 10_000)
+
+    pool.add, pool.iter_postings = counted_add, counted_items  # type: ignore[method-assign]
+
+
+class _Task(SubWriterTask):  # type: ignore[misc]
+    """A Whoosh sub-writer process that holds no lock, ends with the build and counts."""
+
+    def __init__(
+        self, *args: Any, parent: int, lock_fd: int | None, counts: Counts, slot: int
+    ) -> None:
         super().__init__(*args)
         self.parent = parent
         self.lock_fd = lock_fd
+        self.counts = counts
+        self.slot = slot
+        self._counting = False
 
     def run(self) -> None:
         exit_with_parent(self.parent)
@@ -98,8 +157,19 @@ class _Task(SubWriterTask):  # type: ignore[misc]
             os.close(self.lock_fd)
         super().run()
 
+    def _process_file(self, filename: str, doc_count: int) -> None:
+        if not self._counting:  # the sub-writer exists once run() has started
+            count_into(self.writer, self.counts, self.slot)
+            self._counting = True
+        super()._process_file(filename, doc_count)
+        self.counts.add(self.slot, 0, doc_count)
+
 
 class _MpWriter(MpWriter):  # type: ignore[misc]
+    def __init__(self, *args: Any, counts: Counts, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.counts = counts
+
     def _new_task(self) -> _Task:
         lock = self.writelock
         task = _Task(
@@ -111,6 +181,8 @@ class _MpWriter(MpWriter):  # type: ignore[misc]
             self.multisegment,
             parent=os.getpid(),
             lock_fd=getattr(lock, "fd", None),
+            counts=self.counts,
+            slot=self.counts.slot(),
         )
         self.tasks.append(task)
         task.start()
@@ -118,13 +190,55 @@ class _MpWriter(MpWriter):  # type: ignore[misc]
 
 
 def _try_writer(ix: Index, procs: int, kwargs: dict[str, Any]) -> SegmentWriter | None:
+    counts = Counts()
+    writer: Any
     try:
         if procs > 1:
             # multisegment: keep each process's segment rather than merging them all at the end.
-            return _MpWriter(ix, procs=procs, multisegment=True, timeout=0, **kwargs)
-        return SegmentWriter(ix, timeout=0, **kwargs)
+            writer = _MpWriter(
+                ix, procs=procs, multisegment=True, timeout=0, counts=counts, **kwargs
+            )
+        else:
+            writer = SegmentWriter(ix, timeout=0, **kwargs)
     except LockError:
         return None
+    writer.counts = counts
+    count_into(writer, counts, counts.slot())  # what the parent itself indexes
+    return writer
+
+
+def commit_with_progress(writer: Any, docs: int, *, show: bool, **kwargs: Any) -> None:
+    """writer.commit(**kwargs) with bars for documents analysed and postings written."""
+    counts: Counts = writer.counts
+    if not show:
+        writer.commit(**kwargs)
+        return
+    done = threading.Event()
+    analysed = tqdm(total=docs, desc="analysing", unit="case")
+    written = tqdm(total=0, desc="writing", unit="posting", unit_scale=True)
+
+    def watch() -> None:
+        while True:
+            finished = done.wait(0.2)
+            # One process analyses each document as it is added; sub-writers count theirs.
+            analysed.n = min(docs, counts.total(0)) if isinstance(writer, MpWriter) else docs
+            made = counts.total(1)
+            written.total = made
+            written.n = min(counts.total(2), made)
+            analysed.refresh()
+            written.refresh()
+            if finished:
+                return
+
+    thread = threading.Thread(target=watch, daemon=True)
+    thread.start()
+    try:
+        writer.commit(**kwargs)
+    finally:
+        done.set()
+        thread.join()
+        analysed.close()
+        written.close()
 
 
 def _acquire(ix: Index, index_dir: Path, timeout: float, procs: int, **kwargs: Any) -> Any:
