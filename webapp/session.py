@@ -25,6 +25,8 @@ _URL_KEYS = (
     "fine_min",
     "fine_max",
     "show",
+    "alerts",
+    "lang",
 )
 
 

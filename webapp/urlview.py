@@ -53,18 +53,22 @@ class View:
     case: int | None = None
     article: int | None = None
     charts: bool = False  # the result set as charts instead of cards
+    alerts: bool = False  # the Alerts page (saved searches)
+    lang: str = ""  # the query's language: "" as typed, "auto" (detect) or a language code
 
     def with_(self, **changes: object) -> View:
         """A copy with some fields changed."""
         return replace(self, **changes)  # type: ignore[arg-type]
 
     @property
-    def route(self) -> Literal["case", "article", "search"]:
-        """Which page this view shows: a case wins over an article, else search."""
+    def route(self) -> Literal["case", "article", "alerts", "search"]:
+        """Which page this view shows: a case wins over an article, then alerts, else search."""
         if self.case is not None:
             return "case"
         if self.article is not None:
             return "article"
+        if self.alerts:
+            return "alerts"
         return "search"
 
 
@@ -125,6 +129,11 @@ def _amount(text: str | None) -> float | None:
     return value if value is not None and value >= 0 else None
 
 
+def _lang(text: str | None) -> str:
+    code = (text or "").strip().lower()
+    return code if re.fullmatch(r"auto|[a-z]{2,3}", code) and code != "en" else ""
+
+
 def parse_view(params: Mapping[str, str | list[str]]) -> View:
     """The view a URL asks for; malformed values are dropped, never raised."""
     filters = {
@@ -146,6 +155,8 @@ def parse_view(params: Mapping[str, str | list[str]]) -> View:
         case=_int(_first(params, "case")),
         article=_int(_first(params, "article")),
         charts=_first(params, "show") == "charts",
+        alerts=_first(params, "alerts") == "1",
+        lang=_lang(_first(params, "lang")),
     )
 
 
@@ -179,6 +190,10 @@ def to_params(view: View) -> dict[str, str | list[str]]:
         out["page"] = str(view.page)
     if view.charts:
         out["show"] = "charts"
+    if view.alerts:
+        out["alerts"] = "1"
+    if view.lang:
+        out["lang"] = view.lang
     return out
 
 
