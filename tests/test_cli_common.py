@@ -21,7 +21,7 @@ def _commands(group: click.Group, prefix: str = "") -> dict[str, click.Command]:
     out: dict[str, click.Command] = {}
     for name, command in group.commands.items():
         out[prefix + name] = command
-        if isinstance(command, click.Group):
+        if hasattr(command, "commands"):  # a group (typer's click is not always `click`)
             out.update(_commands(command, f"{prefix}{name} "))
     return out
 
