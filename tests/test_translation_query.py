@@ -10,8 +10,11 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gdprkb.corpus.translations import TranslationCache
+from gdprkb.index.querylang import tokenize
 from gdprkb.translation.engine import Engine
 from gdprkb.translation.models import MissingPair, install_package
 from gdprkb.translation.query import (
@@ -85,7 +88,7 @@ def test_segment_kinds() -> None:
         ("word", "samtykke"),
         ("number", "2019-431-0036"),
     ]
-    assert kinds('"open phrase') == [("quote", '"'), ("word", "open"), ("word", "phrase")]
+    assert kinds('"open phrase') == [("gap", '"'), ("word", "open"), ("word", "phrase")]
     assert kinds("smart 5") == [("word", "smart"), ("number", "5")]
 
 
@@ -282,3 +285,52 @@ def test_either_query_balances_what_the_parser_would_repair(typed: str) -> None:
     union = either_query(typed, "zz")
     assert union.endswith(" OR (zz)")
     assert parse_query(union).warnings == []
+
+
+# --- one tokenizer: the search parser's ------------------------------------------------------
+
+
+def test_only_the_parsers_operators_are_operators() -> None:
+    assert kinds("a ANDNOT b TO c && d || e AND f") == [
+        ("word", "a"),
+        ("word", "ANDNOT"),  # not an operator of the search language: a word
+        ("word", "b"),
+        ("word", "TO"),
+        ("word", "c"),
+        ("op", "&&"),
+        ("word", "d"),
+        ("op", "||"),
+        ("word", "e"),
+        ("op", "AND"),
+        ("word", "f"),
+    ]
+
+
+def test_an_unknown_field_is_words_as_the_parser_reads_it() -> None:
+    assert kinds("foo:kamera year:2020 +bøde") == [
+        ("word", "foo"),
+        ("gap", ":"),
+        ("word", "kamera"),
+        ("field", "year:2020"),
+        ("gap", " +"),
+        ("word", "bøde"),
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet='ab AORNDT()"-+:*yer2019.§', max_size=40))
+def test_segments_are_the_parsers_tokens(query: str) -> None:
+    segments = segment(query)
+    assert "".join(s.text for s in segments) == query
+    tokens = tokenize(query)
+    ops = [query[t.start : t.end] for t in tokens if t.kind == "OP"]
+    assert [s.text for s in segments if s.kind == "op"] == ops
+    fields = [query[t.start : t.end] for t in tokens if t.kind == "FIELD"]
+    assert [s.text for s in segments if s.kind == "field"] == fields
+    phrases = [query[t.start : t.end] for t in tokens if t.kind == "PHRASE"]
+    assert [s.text for s in segments if s.kind == "phrase"] == phrases
+
+
+def test_a_translation_that_returns_an_operator_adds_a_word(engine: Engine) -> None:
+    tr = translate_query("kamera ANDNOT bøde", engine, "da")
+    assert not [s for s in segment(tr.query) if s.kind in ("op", "field", "paren", "prefix")]

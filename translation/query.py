@@ -1,9 +1,11 @@
 """Translate a search query to English while keeping its structure; detect its language.
 
-Only free words and the contents of "phrases" are translated. Operators (AND, OR, NOT),
-parentheses, `field:value` filters, numbers, wildcard terms and +/- prefixes are kept as typed;
-article references such as `artikel 32` or `Art. 6(1)(f)` become `Article 32` without the model,
-and GDPR's local names (DSGVO, RGPD, AVG, RODO...) become `GDPR`. An English query (chosen or
+Only free words and the contents of "phrases" are translated. The query is split with the
+search parser's own tokenizer (`index.querylang.tokenize`), so operators, parentheses,
+`field:value` filters and `-` are exactly what the search reads, and are kept as typed, as are
+numbers, wildcard terms and names (authorities, acronyms, capitalised names). Article
+references such as `artikel 32` or `Art. 6(1)(f)` become `Article 32` without the model, and
+GDPR's local names (DSGVO, RGPD, AVG, RODO...) become `GDPR`. An English query (chosen or
 detected) returns at once and never imports argostranslate.
 
 Detection (py3langid, offline) only chooses between English and the source languages of the
@@ -20,9 +22,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from gdprkb.index.querylang import tokenize
 from gdprkb.translation.engine import Engine
-
-OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
 
 # "article" in the EU's languages, with common abbreviations: art, art., artt. (Not "§", which
 # cites national laws: "§ 26 BDSG" is kept as typed.)
@@ -30,28 +31,21 @@ _ARTICLE_WORDS = (
     r"art(?:icles?|ikel|ikla|ikkel|ículos?|icolo|icoli|igos?|ykuł|ykułu|ykuły|iculul|ikulu"
     r"|ikuls|ikolas|iklis|\.|t\.)?|článek|článku|člen|člena|cikk|άρθρο|pants|straipsnis"
 )
+_ARTICLE_WORD = re.compile(rf"(?:{_ARTICLE_WORDS})", re.IGNORECASE)
+_ARTICLE_NUMBER = re.compile(r"\d+(?:\(\w+\))*[.,;:]?")
+_ARTICLE = re.compile(rf"(?:{_ARTICLE_WORDS})\s*\d+(?:\(\w+\))*[.,;:]?", re.IGNORECASE)
 # Local names of the GDPR, mapped to the name the English summaries use.
 GDPR_NAMES = {"gdpr", "dsgvo", "ds-gvo", "rgpd", "avg", "rodo", "gdpr-verordnung"}
-
-_TOKEN = re.compile(
-    rf"""
-    (?P<ws>\s+)
-  | (?P<paren>[()])
-  | (?P<field>[^\W\d]\w*:(?:"[^"]*"?|[^\s()]*))            # authority:"x y", year:2021..2023
-  | (?P<article>(?:{_ARTICLE_WORDS})\s*\d+(?:\(\w+\))*)     # artikel 32, Art. 6(1)(f), § 4
-  | (?P<phrase>"[^"]*")                                    # a closed "phrase"
-  | (?P<quote>")                                           # an unbalanced quote, kept as is
-  | (?P<prefix>[+-](?=[^\s()"]))                           # -word, +word
-  | (?P<word>[^\s()"]+)
-    """,
-    re.VERBOSE | re.IGNORECASE,
-)
+# The search parser's token kinds, as segment kinds (a WORD is classified further).
+_KINDS = {"(": "paren", ")": "paren", "OP": "op", "NEG": "prefix", "PHRASE": "phrase"}
+_KINDS["FIELD"] = "field"
 
 
 @dataclass
 class Segment:
-    """One piece of a query: kind is ws, paren, field, article, phrase, quote, prefix, op,
-    number (also case numbers and symbols), wildcard, gdpr, name (kept as typed) or word."""
+    """One piece of a query: kind is ws, gap (what the parser skips: "+", a stray quote),
+    paren, field, article, phrase, prefix ("-"), op, number (also case numbers and symbols),
+    wildcard, gdpr, name (kept as typed) or word."""
 
     kind: str
     text: str
@@ -62,21 +56,56 @@ class Segment:
         return self.kind in ("word", "phrase")
 
 
+def _word_kind(text: str) -> str:
+    if text.lower().strip(".,;:") in GDPR_NAMES:
+        return "gdpr"
+    if "*" in text or "?" in text:
+        return "wildcard"
+    if _ARTICLE.fullmatch(text):
+        return "article"
+    if re.search(r"\d", text) or not re.search(r"[^\W\d_]", text):
+        return "number"  # numbers, case numbers, and symbols such as § or &
+    return "word"
+
+
 def segment(query: str) -> list[Segment]:
-    """Split a query into typed segments; joining their texts gives the query back."""
+    """Split a query into typed segments with the search parser's own tokenizer, so that what
+    is an operator, a field or a phrase here is exactly what the search reads; joining the
+    segments' texts gives the query back."""
     out: list[Segment] = []
-    for m in _TOKEN.finditer(query):
-        kind, text = m.lastgroup or "word", m.group()
-        if kind == "word":
-            if text in OPERATORS:
-                kind = "op"
-            elif text.lower().strip(".,;:") in GDPR_NAMES:
-                kind = "gdpr"
-            elif "*" in text or "?" in text:
-                kind = "wildcard"
-            elif re.search(r"\d", text) or not re.search(r"[^\W\d_]", text):
-                kind = "number"  # numbers, case numbers, and symbols such as § or &
-        out.append(Segment(kind, text))
+    pos = 0
+    for tok in tokenize(query):
+        if tok.start > pos:
+            gap = query[pos : tok.start]
+            out.append(Segment("ws" if gap.isspace() else "gap", gap))
+        text = query[tok.start : tok.end]
+        out.append(Segment(_KINDS.get(tok.kind) or _word_kind(text), text))
+        pos = max(pos, tok.end)
+    if pos < len(query):
+        gap = query[pos:]
+        out.append(Segment("ws" if gap.isspace() else "gap", gap))
+    return _join_articles(out)
+
+
+def _join_articles(segments: list[Segment]) -> list[Segment]:
+    """ "artikel 32", "Art. 6(1)(f)": an article word, a space and a number become one piece."""
+    out: list[Segment] = []
+    i = 0
+    while i < len(segments):
+        seg = segments[i]
+        if (
+            seg.kind == "word"
+            and _ARTICLE_WORD.fullmatch(seg.text)
+            and i + 2 < len(segments)
+            and segments[i + 1].kind == "ws"
+            and segments[i + 2].kind == "number"
+            and _ARTICLE_NUMBER.fullmatch(segments[i + 2].text)
+        ):
+            out.append(Segment("article", "".join(s.text for s in segments[i : i + 3])))
+            i += 3
+            continue
+        out.append(seg)
+        i += 1
     return out
 
 
@@ -235,9 +264,14 @@ def _runs(segments: list[Segment]) -> list[list[int]]:
 
 
 def _clean(translation: str, fallback: str) -> str:
-    """Keep a translation from changing the query's syntax."""
-    text = re.sub(r'["():*?]', " ", translation)
-    words = [w.lower() if w in OPERATORS else w for w in text.split()]
+    """Keep a translation from changing the query's syntax: only its words are kept, as the
+    search parser reads them (an operator it returns becomes a lower-case word)."""
+    words: list[str] = []
+    for tok in tokenize(re.sub(r'["():*?]', " ", translation)):
+        if tok.kind == "OP":
+            words.append(tok.value.lower())
+        elif tok.kind == "WORD":
+            words.append(tok.value)
     text = " ".join(words).strip(" .,;!")
     return text or fallback
 
@@ -334,8 +368,9 @@ def _closed(query: str) -> str:
     parts: list[str] = []
     depth = 0
     for seg in segment(query):
-        stray = seg.kind == "quote" or (seg.kind == "paren" and seg.text == ")" and not depth)
-        if stray:
+        if seg.kind == "gap":
+            parts.append(seg.text.replace('"', " "))
+        elif seg.kind == "paren" and seg.text == ")" and not depth:
             parts.append(" ")
         else:
             if seg.kind == "paren":
