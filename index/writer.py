@@ -93,9 +93,9 @@ class Counts:
     and writes the postings in the commit, which took most of a build in silence.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, writers: int) -> None:
         # Shared memory made before the sub-writers are forked; no lock: one writer per slot.
-        self._slots = multiprocessing.Array("q", 3 * 64, lock=False)
+        self._slots = multiprocessing.Array("q", 3 * writers, lock=False)
         self._next = 0
 
     def slot(self) -> int:
@@ -190,7 +190,7 @@ class _MpWriter(MpWriter):  # type: ignore[misc]
 
 
 def _try_writer(ix: Index, procs: int, kwargs: dict[str, Any]) -> SegmentWriter | None:
-    counts = Counts()
+    counts = Counts(procs + 1)  # the sub-writers and the parent
     writer: Any
     try:
         if procs > 1:

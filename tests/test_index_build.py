@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import shutil
 import signal
 import subprocess
@@ -249,3 +250,17 @@ def test_a_flagged_fine_is_shown_but_never_compared() -> None:
     assert "fine_eur" not in doc
     assert doc["display"]["warnings"] == ["fine_currency_mismatch"]  # type: ignore[index]
     assert doc["has_fine"] == "yes"  # a fine was imposed, whatever its currency
+
+
+@pytest.mark.parametrize("procs", [1, 2])
+def test_a_full_build_shows_progress_to_the_end_of_the_write(
+    store: Store, tmp_path: Path, capfd: pytest.CaptureFixture[str], procs: int
+) -> None:
+    update_index(store, tmp_path / "again", progress=True, procs=procs)
+    err = capfd.readouterr().err.replace("\r", "\n")
+    n = store.count_cases()
+    assert f"analysing: 100%|██████████| {n}/{n}" in err
+    written = [line for line in err.splitlines() if line.startswith("writing: 100%")]
+    assert written, err[-500:]  # the postings written reach the postings made
+    last = re.search(r"\| ([\d.]+)k?/([\d.]+)k? ", written[-1])
+    assert last is not None and last[1] == last[2] and float(last[2]) > 0
