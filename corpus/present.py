@@ -7,9 +7,11 @@ escapes or links them its own way (markdown in the app, text in a terminal).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
+from gdprkb.corpus.citations import SECTION_LABELS
 from gdprkb.corpus.record import AppealRef, CaseRecord
 
 LICENCE_LINE = "GDPRhub content: CC BY-NC-SA 4.0, by noyb (gdprhub.eu)."
@@ -21,6 +23,27 @@ SECTION_HEADINGS = {
     "holding": "Holding",
     "machine_translation": "Machine translation of the decision",
 }
+
+
+# Terminal escape sequences (CSI colours and cursor moves, OSC titles and hyperlinks, DCS/PM/APC
+# strings, two-character escapes), 7- and 8-bit forms; then any control character left.
+_SEQUENCE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    r"|(?:\x1b[\]P^_X]|[\x9d\x90\x9e\x9f\x98])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -~]?"
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """Text safe for a terminal: escape sequences and control characters other than newline
+    and tab removed (page text must not recolour, retitle or rewrite the reader's terminal).
+
+    Stricter than corpus.clean.strip_controls (stored text): whole sequences go, not only their
+    ESC, and CR, VT and FF too, since they move the cursor."""
+    if text.isprintable():
+        return text
+    return _CONTROL.sub("", _SEQUENCE.sub("", text))
 
 
 @dataclass(frozen=True)
@@ -122,11 +145,11 @@ def citations_text(cites: list[dict[str, Any]], cited_by: list[dict[str, Any]]) 
     noun = "decision" if len(cited_by) == 1 else "decisions"
     lines = [f"== Cited by {len(cited_by)} {noun} =="]
     for c in cited_by:
-        where = ", ".join(SECTION_HEADINGS.get(s, s) for s in c["sections"])
+        where = ", ".join(SECTION_LABELS[s] for s in c["sections"])
         lines.append(f"{c['page_id']}  {c['date'] or '':<10}  {c['title']}  ({where})")
     lines += ["", f"== Cites ({len(cites)}) =="]
     for r in cites:
         target = f" -> {r['cited']}" if r["cited"] is not None else ""
-        where = SECTION_HEADINGS.get(r["section"], r["section"])
+        where = SECTION_LABELS[r["section"]]
         lines.append(f"{r['kind']:<8}  {r['text']}{target}  ({where})")
     return "\n".join(lines)

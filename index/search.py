@@ -48,6 +48,7 @@ from whoosh.collectors import TopCollector, UnsortedCollector
 from whoosh.searching import Searcher, TimeLimit
 
 from gdprkb.index import querylang as ql
+from gdprkb.index.build import is_complete
 from gdprkb.index.compile import Compiled, Context, compile_query
 from gdprkb.index.facets import FacetTable, FacetValue
 from gdprkb.index.proximity import RERANK_DEPTH, rerank
@@ -57,11 +58,23 @@ from gdprkb.index.vocabulary import SORTS, field_named
 
 TIME_LIMIT_S = 5.0
 
-__all__ = ["SORTS", "FacetValue", "Hit", "IndexNotFound", "SearchIndex", "SearchResult"]
+__all__ = [
+    "SORTS",
+    "FacetValue",
+    "Hit",
+    "IndexIncomplete",
+    "IndexNotFound",
+    "SearchIndex",
+    "SearchResult",
+]
 
 
 class IndexNotFound(FileNotFoundError):
     """No index in the folder yet."""
+
+
+class IndexIncomplete(IndexNotFound):
+    """The folder holds an index whose first build has not finished (killed or still running)."""
 
 
 @dataclass
@@ -162,6 +175,11 @@ class SearchIndex:
         self.index_dir = Path(index_dir)
         if not whoosh_index.exists_in(str(self.index_dir)):
             raise IndexNotFound(f"no search index in {self.index_dir}: run `gdprkb index` first")
+        if not is_complete(self.index_dir):
+            raise IndexIncomplete(
+                f"the search index in {self.index_dir} is incomplete (its build was interrupted "
+                "or is still running): run `gdprkb index`"
+            )
         self._ix = whoosh_index.open_dir(str(self.index_dir))
         self._lock = threading.RLock()
         self._searcher: Searcher = self._ix.searcher()
