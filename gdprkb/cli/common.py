@@ -9,6 +9,7 @@ prints. Library errors become one line on stderr and an exit code here, nowhere 
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -131,6 +132,16 @@ def library_errors(home: Home | None = None) -> Iterator[None]:
         raise fail(f"{where}: {err}") from None
     except _library_errors() as err:
         raise fail(str(err)) from None
+    except (typer.Exit, typer.Abort):
+        raise
+    except Exception as err:
+        # A bug, or a library error without a type of its own: still one line, not a traceback
+        # (GDPRKB_DEBUG=1 shows it).
+        if os.environ.get("GDPRKB_DEBUG"):
+            raise
+        raise fail(
+            f"unexpected {type(err).__name__}: {err} (a bug? GDPRKB_DEBUG=1 shows where)"
+        ) from None
 
 
 def no_corpus_message(home: Home) -> str:
