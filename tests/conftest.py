@@ -91,25 +91,26 @@ def sample_home(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     return home.root
 
 
-@pytest.fixture
-def make_index(tmp_path: Path):  # noqa: ANN201 (a factory)
-    """Build a real Whoosh index of hand-made CaseRecords in tmp_path; returns a SearchIndex."""
+def write_index(folder: Path, cases: list):  # noqa: ANN201 (a SearchIndex)
+    """A real Whoosh index of hand-made CaseRecords in `folder`, as a finished build leaves it."""
     from whoosh import index as whoosh_index
 
     from gdprkb.index.build import STATE_FILE
     from gdprkb.index.schema import SCHEMA_VERSION, build_schema, to_document
     from gdprkb.index.search import SearchIndex
 
-    def build(cases: list) -> SearchIndex:  # list[CaseRecord]
-        folder = tmp_path / "index"
-        folder.mkdir(exist_ok=True)
-        ix = whoosh_index.create_in(str(folder), build_schema())
-        with ix.writer() as writer:
-            for c in cases:
-                writer.add_document(**to_document(c))
-        # What a finished build leaves (index.build.is_complete): a search opens the index.
-        state = {"schema_version": SCHEMA_VERSION, "last_seq": 0}
-        (folder / STATE_FILE).write_text(json.dumps(state))
-        return SearchIndex(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    ix = whoosh_index.create_in(str(folder), build_schema())
+    with ix.writer() as writer:
+        for c in cases:
+            writer.add_document(**to_document(c))
+    # What a finished build leaves (index.build.is_complete): a search opens the index.
+    state = {"schema_version": SCHEMA_VERSION, "last_seq": 0}
+    (folder / STATE_FILE).write_text(json.dumps(state))
+    return SearchIndex(folder)
 
-    return build
+
+@pytest.fixture
+def make_index(tmp_path: Path):  # noqa: ANN201 (a factory)
+    """Build a real Whoosh index of hand-made CaseRecords in tmp_path; returns a SearchIndex."""
+    return lambda cases: write_index(tmp_path / "index", cases)

@@ -11,12 +11,11 @@ import random
 import re
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
+from conftest import write_index
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from whoosh import index as whoosh_index
 
 from gdprkb.corpus.provisions import provision_ancestors
 from gdprkb.corpus.record import CaseRecord
@@ -84,12 +83,7 @@ CASES = _corpus()
 
 @pytest.fixture(scope="module")
 def ix(tmp_path_factory: pytest.TempPathFactory) -> SearchIndex:
-    folder: Path = tmp_path_factory.mktemp("prop_index")
-    index = whoosh_index.create_in(str(folder), build_schema())
-    with index.writer() as writer:
-        for case in CASES:
-            writer.add_document(**to_document(case))
-    return SearchIndex(folder)
+    return write_index(tmp_path_factory.mktemp("prop_index"), CASES)
 
 
 # -- the reference: the understood tree evaluated over each document's indexed text ---------
