@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -353,28 +352,21 @@ class SearchIndex:
             return [int(table.page_id[d]) for _, d in ranked]
 
     def exact_matches(
-        self,
-        query: str = "",
-        *,
-        filters: ql.Filters | None = None,
-        among: Collection[int] | None = None,
+        self, query: str = "", *, filters: ql.Filters | None = None, check_only: bool = False
     ) -> tuple[set[int], list[str]]:
         """(page ids matching the query as written, what the language would repair in it).
 
-        For saved searches (index/alert_check.py): no any-word fallback, and only among the
-        page ids `among` when given (empty: no search, the warnings only). TimeoutError past
-        the time limit, as a partial answer would be wrong.
+        For saved searches (index/alert_check.py): no any-word fallback; `check_only` compiles
+        without searching (the warnings only). TimeoutError past the time limit, as a partial
+        answer would be wrong.
         """
         with self._lock:
             understood = ql.understand(query, filters)
             searcher, table = self._current()
             compiled = compile_query(understood.node, Context(searcher.reader(), table.values))
             warnings = list(dict.fromkeys([*understood.warnings, *compiled.warnings]))
-            if among is not None:
-                if not among:
-                    return set(), warnings
-                only = wq.Or([wq.Term("page_id", str(p)) for p in sorted(among)])
-                compiled = Compiled(wq.And([compiled.query, only]), [], compiled.warnings)
+            if check_only:
+                return set(), warnings
             matched, _, timed_out = self._run(searcher, compiled, "date", 0, table)
             if timed_out:
                 raise TimeoutError(f"the search {query!r} took longer than {TIME_LIMIT_S:g} s")
