@@ -12,7 +12,7 @@ up a newer index generation written by `gdprkb index` meanwhile::
         ...                   #  authority, jurisdiction, kind, type, outcome, date_decided,
                               #  date_published, year, fine_amount, fine_currency,
                               #  gdpr_articles, gdpr_provisions, case_number, ecli, parties,
-                              #  original_languages
+                              #  original_languages, evidence ("summary" | "translation")
     res.facets["jurisdiction"]    # [FacetValue(value="Spain", count=213, selected=True), ...]
     ix.all_page_ids(query, filters=..., sort=...)  # every match, in order (no row cap)
     ix.more_like_this(page_id, n=5)                # list[Hit], similar decisions
@@ -27,7 +27,9 @@ up a newer index generation written by `gdprkb index` meanwhile::
   (`authority: aepd`, `year: 2020..2022`, `fine: >10000`).
 - `sort`: one of vocabulary.SORTS: "relevance" (BM25F; the best 100 re-ranked by proximity,
   index/proximity.py), "date" (decided, newest first) or "fine" (highest first, in euros at
-  fixed rates); undated / unfined cases last.
+  fixed rates); undated / unfined cases last. With free words, every sort but relevance
+  puts the hits whose title or English summary holds the words first (evidence tiers,
+  index/tiers.py); each hit's `evidence` says which tier it is in (None without words).
 - Facets (`facets=True`): every facet in index.schema.FACETS with its count among all matches;
   values with count 0 are left out unless selected. Year is listed newest first, the rest by
   count. A bad query never raises: it is repaired and explained in `warnings`.
@@ -54,6 +56,7 @@ from gdprkb.index.facets import FacetTable, FacetValue
 from gdprkb.index.proximity import RERANK_DEPTH, rerank
 from gdprkb.index.schema import TEXT_FIELDS
 from gdprkb.index.snippets import Snippeter, query_terms
+from gdprkb.index.tiers import SUMMARY, TRANSLATION, Evidence, by_tier, summary_tree
 from gdprkb.index.vocabulary import SORTS, field_named
 
 TIME_LIMIT_S = 5.0
@@ -104,6 +107,7 @@ class Hit:
     parties: list[str] = field(default_factory=list)
     original_languages: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # the record's data-quality codes
+    evidence: Evidence | None = None  # where the words matched (index/tiers.py)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form."""
@@ -219,8 +223,10 @@ class SearchIndex:
         sort: str,
         limit: int,
         table: FacetTable,
-    ) -> tuple[np.ndarray, list[tuple[float | None, int]], bool]:
-        """(all matched docnums, ordered (score, docnum) for the first `limit`, timed out)."""
+        tier_q: wq.Query | None = None,
+    ) -> tuple[np.ndarray, list[tuple[float | None, int]], bool, np.ndarray | None]:
+        """(all matched docnums, ordered (score, docnum) for the first `limit`, timed out,
+        summary-tier docnums when `tier_q` is given and the sort is not relevance)."""
         deadline = time.perf_counter() + TIME_LIMIT_S
         child: _TopAndAll | _AllDocs = (
             _TopAndAll(max(limit, RERANK_DEPTH), deadline)
@@ -236,10 +242,14 @@ class SearchIndex:
             matched = np.array(child.matched, dtype=np.int64)
             items = sorted(((s, -d) for s, d in child.items), key=lambda x: (-x[0], x[1]))
             items = rerank(searcher.reader(), compiled.proximity, items)[:limit]
-            return matched, [(s, d) for s, d in items], timed_out
+            return matched, [(s, d) for s, d in items], timed_out, None
         matched = np.array([d for _, d in child.items], dtype=np.int64)
-        ordered = table.order(matched, sort)[:limit]
-        return matched, [(None, int(d)) for d in ordered], timed_out
+        ordered = table.order(matched, sort)
+        summary = None
+        if tier_q is not None and not timed_out:
+            summary, timed_out = _docnums(searcher, tier_q, deadline)
+            ordered = by_tier(ordered, summary)
+        return matched, [(None, int(d)) for d in ordered[:limit]], timed_out, summary
 
     def _execute(
         self,
@@ -247,6 +257,7 @@ class SearchIndex:
         filters: ql.Filters | None,
         sort: str,
         limit: int,
+        tiers: bool = True,
     ) -> tuple[wq.Query, np.ndarray, list[tuple[float | None, int]], dict[str, Any]]:
         """Understand, compile, run (then the any-word fallback); caller holds the lock."""
         if sort not in SORTS:
@@ -260,15 +271,25 @@ class SearchIndex:
         def context() -> Context:
             return Context(searcher.reader(), table.values)
 
+        def tier_query(node: ql.Node) -> wq.Query | None:
+            if not (tiers and understood.has_text):
+                return None
+            return compile_query(summary_tree(node), context()).query
+
         compiled = compile_query(understood.node, context())
-        matched, ranked, timed_out = self._run(searcher, compiled, sort, limit, table)
+        tier_q = tier_query(understood.node)
+        matched, ranked, timed_out, summary = self._run(
+            searcher, compiled, sort, limit, table, tier_q
+        )
         used = understood.used
         if matched.size == 0 and understood.fallback is not None:
             loose = compile_query(understood.fallback, context())
             loose.proximity = compiled.proximity  # the words as typed, in order
-            m2, r2, t2 = self._run(searcher, loose, sort, limit, table)
+            loose_tier_q = tier_query(understood.fallback)
+            m2, r2, t2, s2 = self._run(searcher, loose, sort, limit, table, loose_tier_q)
             if m2.size:
                 compiled, matched, ranked, timed_out = loose, m2, r2, t2
+                tier_q, summary = loose_tier_q, s2
                 used = understood.fallback_used
                 warnings.append(
                     "No case contains all of the words; showing cases with any of them."
@@ -280,7 +301,14 @@ class SearchIndex:
                 "results are incomplete. Try fewer or more specific words."
             )
         selected = _selected(filters, table)
-        info = {"warnings": warnings, "used": used, "sort": sort, "selected": selected}
+        info = {
+            "warnings": warnings,
+            "used": used,
+            "sort": sort,
+            "selected": selected,
+            "tier_q": tier_q,
+            "summary": summary,
+        }
         return compiled.query, matched, ranked, info
 
     def search(
@@ -292,18 +320,24 @@ class SearchIndex:
         page: int = 1,
         page_size: int = 20,
         facets: bool = True,
+        tiers: bool = True,
     ) -> SearchResult:
-        """One page of results for a query (see the module docstring)."""
+        """One page of results for a query (see the module docstring).
+
+        `tiers=False` turns evidence tiers off (sorted lists as before; for benchmarks).
+        """
         t0 = time.perf_counter()
         page, page_size = max(1, int(page)), max(1, min(int(page_size), 1000))
         with self._lock:
-            q, matched, ranked, info = self._execute(query, filters, sort, page * page_size)
+            q, matched, ranked, info = self._execute(query, filters, sort, page * page_size, tiers)
             searcher, table = self._current()
             snip = Snippeter(query_terms(q))
             start = (page - 1) * page_size
+            shown = ranked[start : start + page_size]
+            evidence = _evidence(searcher, table, info, [d for _, d in shown], t0)
             hits = [
-                self._hit(searcher, table, docnum, score, snip)
-                for score, docnum in ranked[start : start + page_size]
+                self._hit(searcher, table, docnum, score, snip, evidence.get(docnum))
+                for score, docnum in shown
             ]
             counts = table.counts(matched, info["selected"]) if facets else {}
         return SearchResult(
@@ -326,6 +360,7 @@ class SearchIndex:
         docnum: int,
         score: float | None,
         snip: Snippeter,
+        evidence: Evidence | None = None,
     ) -> Hit:
         stored = searcher.reader().stored_fields(docnum)
 
@@ -335,6 +370,7 @@ class SearchIndex:
             score=None if score is None else round(float(score), 4),
             snippet=snippet,
             snippet_field=section,
+            evidence=evidence,
             **{k: v for k, v in shown.items() if k in Hit.__dataclass_fields__},
         )
 
@@ -344,11 +380,12 @@ class SearchIndex:
         *,
         filters: ql.Filters | None = None,
         sort: str = "relevance",
+        tiers: bool = True,
     ) -> list[int]:
         """Page ids of every match, in result order (for "download these results")."""
         with self._lock:
             table = self._current()[1]
-            _, _, ranked, _ = self._execute(query, filters, sort, max(table.size, 1))
+            _, _, ranked, _ = self._execute(query, filters, sort, max(table.size, 1), tiers)
             return [int(table.page_id[d]) for _, d in ranked]
 
     def exact_matches(
@@ -367,7 +404,7 @@ class SearchIndex:
             warnings = list(dict.fromkeys([*understood.warnings, *compiled.warnings]))
             if check_only:
                 return set(), warnings
-            matched, _, timed_out = self._run(searcher, compiled, "date", 0, table)
+            matched, _, timed_out, _ = self._run(searcher, compiled, "date", 0, table)
             if timed_out:
                 raise TimeoutError(f"the search {query!r} took longer than {TIME_LIMIT_S:g} s")
             return {int(table.page_id[d]) for d in matched}, warnings
@@ -397,6 +434,31 @@ class SearchIndex:
             results = searcher.search(q, limit=n)
             snip = Snippeter(t for t, _ in keys)
             return [self._hit(searcher, table, r.docnum, r.score, snip) for r in results]
+
+
+def _docnums(searcher: Searcher, q: wq.Query, deadline: float) -> tuple[np.ndarray, bool]:
+    """(every docnum matching `q`, timed out) within the search's deadline."""
+    child = _AllDocs(deadline)
+    timed_out = False
+    try:
+        searcher.search_with_collector(q, child)
+    except TimeLimit:
+        timed_out = True
+    return np.array([d for _, d in child.items], dtype=np.int64), timed_out
+
+
+def _evidence(
+    searcher: Searcher, table: FacetTable, info: dict[str, Any], shown: list[int], t0: float
+) -> dict[int, Evidence]:
+    """docnum -> evidence tier for the hits shown (empty when the query has no words)."""
+    tier_q, summary = info["tier_q"], info["summary"]
+    if tier_q is None or not shown:
+        return {}
+    if summary is None:  # relevance order: check only the hits shown, not every match
+        ids = [wq.Term("page_id", str(int(table.page_id[d]))) for d in shown]
+        summary, _ = _docnums(searcher, wq.And([tier_q, wq.Or(ids)]), t0 + TIME_LIMIT_S)
+    inside = set(summary.tolist())
+    return {d: SUMMARY if d in inside else TRANSLATION for d in shown}
 
 
 def _selected(filters: ql.Filters | None, table: FacetTable) -> dict[str, list[str]]:
