@@ -130,7 +130,7 @@ def test_filters_and_no_words(ix: SearchIndex) -> None:
 
 def test_fielded_words_and_negation(ix: SearchIndex) -> None:
     # `translation:` asks for the translation: the word stays there, the rest is grounded.
-    res = ix.search("surveillance translation:employee", sort="date")
+    res = ix.search("video translation:employee", sort="date")
     assert [h.page_id for h in res.hits] == [7, 4, 5]
     assert [h.evidence for h in res.hits] == ["summary", "translation", "translation"]
     res = ix.search("surveillance NOT marketing", sort="date")
