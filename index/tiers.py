@@ -24,7 +24,7 @@ Evidence = Literal["summary", "translation"]
 SUMMARY: Evidence = "summary"
 TRANSLATION: Evidence = "translation"
 # What the CLI and the app's result card say about a translation-tier hit.
-LABELS: dict[str, str] = {
+EVIDENCE_LABELS: dict[str, str] = {
     TRANSLATION: "matched only in the machine translation (or comment), not the summary",
 }
 

@@ -5,6 +5,7 @@ hand-made decisions."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -150,3 +151,50 @@ def test_summary_tree_restricts_only_free_words() -> None:
     assert rewritten.items[0] == ql.Or((ql.Word("video", field="title"),
                                         ql.Word("video", field="summary")))  # fmt: skip
     assert rewritten.items[1:] == tree.items[1:]  # type: ignore[attr-defined]
+
+
+def _home(ix: SearchIndex) -> Path:
+    return ix.index_dir.parent
+
+
+def test_cli_labels_translation_hits_text_and_json(ix: SearchIndex) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from gdprkb.cli import app
+
+    root = str(_home(ix))
+    runner = CliRunner()
+    text = runner.invoke(app, ["--home", root, "search", QUERY, "--sort", "fine"])
+    assert text.exit_code == 0, text.output
+    label = "(matched only in the machine translation (or comment), not the summary)"
+    blocks = re.split(r"\n\d+\. ", text.output)[1:]  # one per hit, in order
+    labelled = [(int(re.findall(r"id (\d+) ", b)[0]), label in b) for b in blocks]
+    assert labelled == [(3, False), (1, False), (2, False),
+                        (4, True), (7, True), (5, True), (6, True)]  # fmt: skip
+    out = runner.invoke(app, ["--home", root, "search", QUERY, "--sort", "date", "--json"])
+    hits = json.loads(out.output)["hits"]
+    assert [h["evidence"] for h in hits] == ["summary"] * 3 + ["translation"] * 4
+    batch = runner.invoke(
+        app, ["--home", root, "search", "--batch", "-", "--sort", "fine"], input=QUERY + "\n"
+    )
+    row = json.loads(batch.output.splitlines()[0])
+    assert [h["page_id"] for h in row["hits"]][:3] == [3, 1, 2]
+
+
+def test_app_card_captions_translation_hits() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    def page() -> None:
+        from gdprkb.webapp.cards import render_card
+        from gdprkb.webapp.hits import Hit
+        from gdprkb.webapp.urlview import View
+
+        render_card(Hit(4, "AEPD - 4", evidence="translation"), View())
+        render_card(Hit(3, "AEPD - 3", evidence="summary"), View())
+
+    at = AppTest.from_function(page).run(timeout=30)
+    assert not at.exception
+    texts = [m.value for m in at.markdown]
+    assert "machine translation" in texts[0] and "machine translation" not in texts[1]

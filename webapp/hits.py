@@ -36,6 +36,7 @@ class Hit:
     provisions: list[str] = field(default_factory=list)
     snippet: str | None = None
     appeal: str | None = None  # "Appealed - Overturned · VG Wien: Upheld", where known
+    evidence: str | None = None  # "summary" | "translation" (index/tiers.py), None: no words
 
 
 @dataclass
@@ -88,6 +89,7 @@ def hit_of(h: Any) -> Hit:
         articles=list(h.gdpr_articles),
         provisions=list(getattr(h, "gdpr_provisions", []) or []),
         snippet=h.snippet,
+        evidence=getattr(h, "evidence", None),
     )
 
 
