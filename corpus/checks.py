@@ -73,13 +73,17 @@ def case_warnings(
     return [code for code in WARNINGS if code in found]
 
 
-def is_flagged(case: CaseRecord | Mapping[str, Any], field: str) -> bool:
-    """Whether a warning casts doubt on `field` of a case (a record or its JSON form).
+def is_flagged(case: CaseRecord | Mapping[str, Any] | object, field: str) -> bool:
+    """Whether a warning casts doubt on `field` of a case (a record, its JSON form or a
+    search hit: anything with `warnings` and the dates).
 
     Fields: "fine_amount", "fine_currency", "date_decided", ..., and "year" (doubtful when the
     date it comes from is). What charts and fine filters use to leave flagged values out.
     """
-    get = case.get if isinstance(case, Mapping) else lambda k, d=None: getattr(case, k, d)
+
+    def get(key: str) -> Any:
+        return case.get(key) if isinstance(case, Mapping) else getattr(case, key, None)
+
     warnings = get("warnings") or []
     if field == "year":
         decided, published = get("date_decided"), get("date_published")

@@ -48,12 +48,16 @@ def _write_parquet(edges: Iterable[dict[str, Any]], fb: IO[bytes]) -> int:
     return len(rows)
 
 
-def export_citations(store: Store, fmt: str, out: str | Path | None = None) -> int:
+def export_citations(store: Store, fmt: str, out: str | Path | None = None, **filters: Any) -> int:
     """Write every reference as an edge to `out` (stdout when None; not for Parquet) in `fmt`
-    ("csv", "jsonl" or "parquet"); return the number of edges written."""
+    ("csv", "jsonl" or "parquet"); `filters` (those of `Store.iter_cases`) select the citing
+    cases. Return the number of edges written."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of: {', '.join(FORMATS)}")
-    edges = store.citation_edges()
+    edges: Iterable[dict[str, Any]] = store.citation_edges()
+    if any(v not in (None, [], ()) for v in filters.values()):
+        citing = {int(d["page_id"]) for d in store.iter_case_dicts(**filters)}
+        edges = (e for e in edges if e["citing"] in citing)
     if out is None:
         if fmt == "parquet":
             raise ValueError("Parquet is binary: give a file with --out")

@@ -26,6 +26,15 @@ from gdprkb.corpus.record import CaseRecord
 
 # The record's text sections, in page order; a reference names the first one it is found in.
 SECTIONS = ("lead", "facts", "dispute", "holding", "comment", "machine_translation")
+# How a reference's section is named to a reader ("cited in the holding").
+SECTION_LABELS = {
+    "lead": "lead",
+    "facts": "facts",
+    "dispute": "dispute",
+    "holding": "holding",
+    "comment": "comment",
+    "machine_translation": "machine translation",
+}
 # The sections written in English by GDPRhub editors (the summary and the comment).
 ENGLISH_SECTIONS = ("lead", "facts", "dispute", "holding", "comment")
 KINDS = ("cjeu", "ecli", "link", "national")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from gdprkb.corpus.citations import SECTION_LABELS
 from gdprkb.corpus.record import AppealRef, CaseRecord
 
 LICENCE_LINE = "GDPRhub content: CC BY-NC-SA 4.0, by noyb (gdprhub.eu)."
@@ -122,11 +123,11 @@ def citations_text(cites: list[dict[str, Any]], cited_by: list[dict[str, Any]]) 
     noun = "decision" if len(cited_by) == 1 else "decisions"
     lines = [f"== Cited by {len(cited_by)} {noun} =="]
     for c in cited_by:
-        where = ", ".join(SECTION_HEADINGS.get(s, s) for s in c["sections"])
+        where = ", ".join(SECTION_LABELS[s] for s in c["sections"])
         lines.append(f"{c['page_id']}  {c['date'] or '':<10}  {c['title']}  ({where})")
     lines += ["", f"== Cites ({len(cites)}) =="]
     for r in cites:
         target = f" -> {r['cited']}" if r["cited"] is not None else ""
-        where = SECTION_HEADINGS.get(r["section"], r["section"])
+        where = SECTION_LABELS[r["section"]]
         lines.append(f"{r['kind']:<8}  {r['text']}{target}  ({where})")
     return "\n".join(lines)

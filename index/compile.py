@@ -351,8 +351,9 @@ def _cites(value: str, spec: Field, ctx: Context) -> wq.Query:
     """`cites:C-311/18`, `cites:ECLI:EU:C:2020:559`, `cites:PS/00117/2022`, `cites:5590`."""
     key = reference_key(value)
     if not key:
+        shown = value if len(value) <= 40 else value[:40] + "…"
         ctx.warnings.append(
-            f'"cites:{value}" names no decision; write a case number (cites:C-311/18), '
+            f'"cites:{shown}" names no decision; write a case number (cites:C-311/18), '
             "an ECLI or a page id."
         )
         return wq.NullQuery()

@@ -78,3 +78,12 @@ def test_year_follows_the_date_it_comes_from() -> None:
 def test_warning_text() -> None:
     assert warning_text("fine_negative") == "The fine is a negative amount."
     assert warning_text("some_future_code") == "some_future_code"
+
+
+def test_is_flagged_reads_a_search_hit_too() -> None:
+    from gdprkb.index.search import Hit
+
+    hit = Hit(page_id=1, title="t", url="u", score=1.0, snippet="", fine_amount=-3.0)
+    assert not is_flagged(hit, "fine_amount")
+    hit.warnings = ["fine_negative"]
+    assert is_flagged(hit, "fine_amount") and not is_flagged(hit, "year")

@@ -42,6 +42,7 @@ def test_show_json_has_cites_and_cited_by(home: Path) -> None:
         "text": "C-667/21",
         "section": "holding",
         "cited": 7449,
+        "cited_title": "CJEU - C-667/21 - Krankenversicherung Nordrhein",
     } in data["cites"]
     judgment = json.loads(run(home, "show", "7449", "--json").output)
     citing = [c["page_id"] for c in judgment["cited_by"]]
@@ -69,6 +70,12 @@ def test_export_citations_all_formats(home: Path, tmp_path: Path) -> None:
     assert run(home, "export", "--citations", "-f", "jsonl", "-o", str(out)).exit_code == 0
     lines = [json.loads(x) for x in out.read_text().splitlines()]
     assert lines == [{c: e[c] for c in EDGE_COLUMNS} for e in expected]
+    spain = run(home, "export", "--citations", "-f", "jsonl", "--jurisdiction", "Spain").stdout
+    with Store(home / "corpus.sqlite") as store:
+        spanish = {c.page_id for c in store.iter_cases(jurisdiction="Spain")}
+    edges = [json.loads(x) for x in spain.splitlines()]
+    assert edges and {e["citing"] for e in edges} <= spanish
+    assert len(edges) == len([e for e in expected if e["citing"] in spanish])
     pq_out = tmp_path / "edges.parquet"
     assert run(home, "export", "--citations", "-f", "parquet", "-o", str(pq_out)).exit_code == 0
     table = pq.read_table(pq_out)

@@ -240,3 +240,29 @@ def test_reparse_keeps_citations(sample_db: Path, tmp_path: Path) -> None:
 def test_sample_has_no_self_citations(sample_db: Path) -> None:
     with Store(sample_db) as store:
         assert all(e["citing"] != e["cited"] for e in store.citation_edges())
+
+
+def test_a_harvested_judgment_resolves_waiting_references(
+    sample_pages: Path, tmp_path: Path
+) -> None:
+    """Through the real scraper over HTTP (the local MediaWiki stand-in): a decision citing
+    C-667/21 is ingested first, the judgment is harvested later."""
+    from gdprkb.corpus.ingest import ingest
+    from gdprkb.scraper.gdprhub import GDPRhub
+    from gdprkb.scraper.mediawiki import Backoff
+    from gdprkb.scraper.mirror import Mirror
+
+    wiki = tmp_path / "wiki"
+    wiki.mkdir()
+    (wiki / "7449.html").symlink_to((sample_pages / "7449.html").resolve())
+    with Store(tmp_path / "corpus.sqlite") as store:
+        ingest(store, [sample_pages / "8152.html"], progress=False)
+        waiting = {c["key"]: c["cited"] for c in store.cites(8152)}
+        assert waiting["C-667/21"] is None
+        with Mirror(wiki) as m:
+            fast = Backoff(attempts=3, initial=0.01, maximum=0.05, max_retry_after=0.05, timeout=2)
+            summary = GDPRhub(store, wiki=m.url, rate=0, backoff=fast).run()
+        assert summary.new == 1
+        resolved = {c["key"]: c["cited"] for c in store.cites(8152)}
+        assert resolved["C-667/21"] == 7449
+        assert [c["page_id"] for c in store.cited_by(7449)] == [8152]

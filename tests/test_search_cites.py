@@ -117,3 +117,31 @@ def test_index_follows_citation_changes(corpus: tuple[Store, Path]) -> None:
 )  # fmt: skip
 def test_reference_key(typed: str, key: str | None) -> None:
     assert reference_key(typed) == key
+
+
+def test_a_waiting_reference_reaches_the_index_when_the_judgment_arrives(tmp_path: Path) -> None:
+    with Store(tmp_path / "corpus.sqlite") as store:
+        _put(store, _case(1, "DSB (Austria) - 1", holding="As held in C-311/18."))
+        update_index(store, tmp_path / "index", progress=False)
+        assert _ids(tmp_path / "index", "cites:ECLI:EU:C:2020:559") == []
+        judgment = _case(
+            50, SCHREMS, kind="court", case_number="C-311/18", ecli="ECLI:EU:C:2020:559"
+        )
+        _put(store, judgment)
+        report = update_index(store, tmp_path / "index", progress=False)
+        assert report.mode == "incremental" and report.indexed == 2  # the citing case too
+        assert _ids(tmp_path / "index", "cites:ECLI:EU:C:2020:559") == [1]
+        assert _ids(tmp_path / "index", "cites:50") == [1]
+        assert _ids(tmp_path / "index", "", sort="cited")[0] == 50
+
+
+@pytest.mark.parametrize("value", ["C-" * 5000, "ECLI:" * 3000, "🙂", "(((", "*"])
+def test_hostile_cites_values_end_in_a_warning(corpus: tuple[Store, Path], value: str) -> None:
+    ix = SearchIndex(corpus[1])
+    try:
+        result = ix.search(f"cites:{value}")
+    finally:
+        ix.close()
+    assert result.total == 0
+    assert any("names no decision" in w for w in result.warnings)
+    assert all(len(w) < 300 for w in result.warnings)  # the value is not echoed whole

@@ -10,21 +10,13 @@ from typing import Any
 
 import streamlit as st
 
-from gdprkb.corpus.citations import SECTIONS
+from gdprkb.corpus.citations import SECTION_LABELS
 from gdprkb.corpus.record import CaseRecord
 from gdprkb.home import Home
 from gdprkb.webapp import downloads, links, resources
 from gdprkb.webapp.text import md_escape, plural
 from gdprkb.webapp.urlview import View
 
-# How a section is named where a decision cites another (record field -> label).
-SECTION_LABELS = dict(
-    zip(
-        SECTIONS,
-        ("lead", "facts", "dispute", "holding", "comment", "machine translation"),
-        strict=True,
-    )
-)
 MOST_CITED = 15
 
 

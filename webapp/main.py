@@ -8,7 +8,16 @@ import sys
 import streamlit as st
 
 from gdprkb.home import Home
-from gdprkb.webapp import article_page, case_page, links, resources, results, search_page, session
+from gdprkb.webapp import (
+    alerts_page,
+    article_page,
+    case_page,
+    links,
+    resources,
+    results,
+    search_page,
+    session,
+)
 from gdprkb.webapp.urlview import View
 
 DEFAULT_ARTICLE = 5
@@ -40,7 +49,7 @@ def _nav(view: View) -> None:
     row.button(
         "Search",
         on_click=session.go,
-        args=(view.with_(case=None, article=None, page=1),),
+        args=(view.with_(case=None, article=None, alerts=False, page=1),),
         icon=":material/search:",
         type="primary" if view.route == "search" else "secondary",
         key="nav_search",
@@ -48,10 +57,20 @@ def _nav(view: View) -> None:
     row.button(
         "GDPR articles",
         on_click=session.go,
-        args=(view.with_(case=None, article=view.article or DEFAULT_ARTICLE, page=1),),
+        args=(
+            view.with_(case=None, article=view.article or DEFAULT_ARTICLE, alerts=False, page=1),
+        ),
         icon=":material/menu_book:",
         type="primary" if view.route == "article" else "secondary",
         key="nav_articles",
+    )
+    row.button(
+        "Alerts",
+        on_click=session.go,
+        args=(view.with_(case=None, article=None, alerts=True),),
+        icon=":material/notifications:",
+        type="primary" if view.route == "alerts" else "secondary",
+        key="nav_alerts",
     )
 
 
@@ -75,6 +94,8 @@ def run() -> None:
         case_page.render(home, view)
     elif view.route == "article":
         session.set_view(article_page.render(home, view))
+    elif view.route == "alerts":
+        alerts_page.render(home, view)
     else:
         session.set_view(search_page.render(home, view))
     session.sync_url()

@@ -16,7 +16,15 @@ import streamlit as st
 from gdprkb.home import Home
 from gdprkb.index.vocabulary import SORTS as SORT_LABELS
 from gdprkb.index.vocabulary import help_table
-from gdprkb.webapp import hits, links, resources, results, session, translation_controls
+from gdprkb.webapp import (
+    alerts_page,
+    hits,
+    links,
+    resources,
+    results,
+    session,
+    translation_controls,
+)
 from gdprkb.webapp.urlview import (
     FACETS,
     PAGE_SIZE,
@@ -112,6 +120,7 @@ def render(home: Home, view: View, fixed: dict[str, list[str]] | None = None) ->
     render_query_box(view)
     view = _from_widgets(view)
     query = translation_controls.query_line(home, search_query(view))
+    alerts_page.save_control(home, view, query, fixed)
     outcome = hits.search(home, view, query=query, fixed=fixed)
     # A page beyond the last (an old link, a narrower filter) shows the last page instead.
     pages = page_count(outcome.total)

@@ -25,6 +25,7 @@ _URL_KEYS = (
     "fine_min",
     "fine_max",
     "show",
+    "alerts",
 )
 
 

@@ -53,18 +53,21 @@ class View:
     case: int | None = None
     article: int | None = None
     charts: bool = False  # the result set as charts instead of cards
+    alerts: bool = False  # the Alerts page (saved searches)
 
     def with_(self, **changes: object) -> View:
         """A copy with some fields changed."""
         return replace(self, **changes)  # type: ignore[arg-type]
 
     @property
-    def route(self) -> Literal["case", "article", "search"]:
-        """Which page this view shows: a case wins over an article, else search."""
+    def route(self) -> Literal["case", "article", "alerts", "search"]:
+        """Which page this view shows: a case wins over an article, then alerts, else search."""
         if self.case is not None:
             return "case"
         if self.article is not None:
             return "article"
+        if self.alerts:
+            return "alerts"
         return "search"
 
 
@@ -146,6 +149,7 @@ def parse_view(params: Mapping[str, str | list[str]]) -> View:
         case=_int(_first(params, "case")),
         article=_int(_first(params, "article")),
         charts=_first(params, "show") == "charts",
+        alerts=_first(params, "alerts") == "1",
     )
 
 
@@ -179,6 +183,8 @@ def to_params(view: View) -> dict[str, str | list[str]]:
         out["page"] = str(view.page)
     if view.charts:
         out["show"] = "charts"
+    if view.alerts:
+        out["alerts"] = "1"
     return out
 
 

@@ -154,7 +154,7 @@ def export_cmd(
         typer.Option(
             "--citations",
             help="Export the citation graph instead: one edge per reference (citing, cited, "
-            "text, kind, key, section).",
+            "text, kind, key, section); filters select the citing cases.",
         ),
     ] = False,
 ) -> None:
@@ -163,7 +163,7 @@ def export_cmd(
     with open_store(ctx) as store:
         try:
             if citations:
-                n = export_citations(store, format.value, out)
+                n = export_citations(store, format.value, out, **filters)
             else:
                 n = export_cases(store, format.value, out, with_text=with_text, **filters)
         except BrokenPipeError:  # `gdprkb export ... | head`: the reader has had enough
