@@ -76,10 +76,10 @@ def build_home(root: Path) -> Path:
 
 
 def cli(home: Path, query: str, filters: list[tuple[str, str]]) -> tuple[float, int]:
-    """Wall time and total of `gdprkb search QUERY -f k=v ... --json -n 20`."""
+    """Wall time and total of `gdprkb search QUERY --filter k=v ... --json -n 20`."""
     args = [GDPRKB, "--home", str(home), "search", query, "--json", "-n", "20"]
     for key, value in filters:
-        args += ["-f", f"{key}={value}"]
+        args += ["--filter", f"{key}={value}"]
     t0 = time.perf_counter()
     out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
     return time.perf_counter() - t0, int(json.loads(out)["total"])
@@ -202,7 +202,7 @@ def main() -> None:
     print(f"\nsidebar path ({SIDEBAR_QUERY!r}: {steps}), totals equal the CLI's at each step:")
     print(
         f"  browser {p * 1000:.0f} ms for {len(SIDEBAR_STEPS)} steps; the same three "
-        f"`gdprkb search -f ...` runs {q * 1000:.0f} ms; browser/CLI = {p / q:.2f}x"
+        f"`gdprkb search --filter ...` runs {q * 1000:.0f} ms; browser/CLI = {p / q:.2f}x"
     )
 
 

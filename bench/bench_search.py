@@ -1,6 +1,11 @@
 """Benchmark the index: build time, whole-search latency against bare Whoosh, incremental update.
 
     python bench/bench_search.py [--pages DIR] [--scale 10] [--repeat 5] [--procs 1]
+    python bench/bench_search.py --build-only [--procs 2]
+
+First, a full build of the sample beside a baseline build in the same process: the same schema
+and writer, but every text field analysed by Whoosh token by token (what gdprkb did before
+index/analysis.py), wall and CPU time (children included), with the ratio (target >= 2x).
 
 For the sample pages (1×) and a synthetic corpus of the same records replicated under new ids
 (N×) it prints: full build time and docs/s; p50/p95 latency of the whole search (query, every
@@ -12,7 +17,10 @@ cases as a share of the full build. Targets: p95 ratio ≤ 2; incremental ≤ 5%
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
+import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -24,6 +32,7 @@ sys.path.insert(0, str(REPO))
 from gdprkb.corpus.ingest import ingest  # noqa: E402
 from gdprkb.corpus.record import PageMeta  # noqa: E402
 from gdprkb.corpus.store import Store  # noqa: E402
+from gdprkb.index import build, schema  # noqa: E402
 from gdprkb.index import querylang as ql  # noqa: E402
 from gdprkb.index.build import update_index  # noqa: E402
 from gdprkb.index.compile import Context, compile_query  # noqa: E402
@@ -105,6 +114,62 @@ def time_queries(index_dir: Path, repeat: int) -> dict[str, float]:
     }
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children (the build's sub-writers)."""
+    me, kids = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
+def _token_by_token_schema() -> object:
+    from whoosh.fields import TEXT
+
+    s = schema.build_schema()
+    for name in schema.TEXT_FIELDS:
+        field = s[name]
+        s.remove(name)
+        s.add(name, TEXT(analyzer=field.analyzer, stored=field.stored))
+    return s
+
+
+def _joined_document(case: object, cites: object = None) -> dict[str, object]:
+    doc = schema.to_document(case, cites)  # type: ignore[arg-type]
+    doc["exact"] = "\n".join(doc["exact"])  # type: ignore[arg-type]
+    return doc
+
+
+@contextlib.contextmanager
+def token_by_token() -> object:
+    """The baseline: build.py's schema and documents with Whoosh's own analysis of text."""
+    saved = build.build_schema, build.to_document
+    build.build_schema, build.to_document = _token_by_token_schema, _joined_document  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        build.build_schema, build.to_document = saved
+
+
+def bench_build(store: Store, root: Path, procs: int) -> None:
+    """A full build beside the token-by-token baseline, same process, same writer."""
+    times = {}
+    for label in ("baseline", "gdprkb"):
+        folder = root / f"build_{label}"
+        shutil.rmtree(folder, ignore_errors=True)
+        ctx = token_by_token() if label == "baseline" else contextlib.nullcontext()
+        cpu, wall = cpu_seconds(), time.perf_counter()
+        with ctx:
+            report = update_index(store, folder, full=True, progress=False, procs=procs)
+        times[label] = (time.perf_counter() - wall, cpu_seconds() - cpu)
+        shutil.rmtree(folder, ignore_errors=True)
+    (bw, bc), (w, c) = times["baseline"], times["gdprkb"]
+    print(f"\n== full build of {report.docs:,} cases (procs={procs})")
+    print(f"baseline (token by token)  wall {bw:7.1f} s   cpu {bc:7.1f} s")
+    print(f"gdprkb (bulk analysis)     wall {w:7.1f} s   cpu {c:7.1f} s")
+    print(f"speed-up                   wall {bw / w:6.2f}x     cpu {bc / c:6.2f}x (target >= 2x)")
+
+
 def bench_corpus(label: str, store: Store, index_dir: Path, repeat: int, procs: int) -> None:
     """Full build, query latencies and a 10-case incremental update for one corpus."""
     t0 = time.perf_counter()
@@ -139,11 +204,15 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=10, help="copies for the synthetic corpus")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs of each query")
     parser.add_argument("--procs", type=int, default=1, help="indexing processes")
+    parser.add_argument("--build-only", action="store_true", help="only the build comparison")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench_search_") as tmp:
         root = Path(tmp)
         with Store(root / "sample.sqlite") as sample:
             ingest(sample, [args.pages], progress=False)
+            bench_build(sample, root, args.procs)
+            if args.build_only:
+                return
             bench_corpus("sample pages (1x)", sample, root / "index1", args.repeat, args.procs)
             if args.scale > 1:
                 with Store(root / "scaled.sqlite") as scaled:

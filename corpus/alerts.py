@@ -103,6 +103,7 @@ class AlertStore:
             self.path, timeout=timeout, isolation_level=None, check_same_thread=False
         )
         self._db.execute("PRAGMA foreign_keys=ON")
+        self._db.execute("PRAGMA synchronous=NORMAL")  # as the store: WAL keeps it consistent
         if not self._has_tables():  # a reader never takes the write lock for this
             with self._lock:
                 self._db.executescript(f"BEGIN IMMEDIATE; {_SCHEMA} COMMIT;")
@@ -276,10 +277,11 @@ class AlertStore:
         return [int(r[0]) for r in cur]
 
     # -- the corpus change feed, as ids -----------------------------------------------------
-    def changed_since(self, seq: int) -> tuple[set[int], set[int]]:
-        """(cases written after `seq`, cases removed after `seq`): page ids only."""
+    def changed_since(self, seq: int) -> tuple[set[int], set[int], int]:
+        """(cases written after `seq`, cases removed after `seq`, the current seq): page ids
+        of the corpus change feed, read in one consistent view."""
         with self._lock:
-            self._db.execute("BEGIN DEFERRED")  # one consistent view for both
+            self._db.execute("BEGIN DEFERRED")
             try:
                 changed = {
                     int(r[0])
@@ -289,9 +291,10 @@ class AlertStore:
                     int(r[0])
                     for r in self._db.execute("SELECT page_id FROM deletions WHERE seq > ?", (seq,))
                 }
+                row = self._db.execute("SELECT value FROM state WHERE key = 'seq'").fetchone()
             finally:
                 self._db.execute("COMMIT")
-        return changed, gone - changed
+        return changed, gone - changed, int(row[0]) if row else 0
 
 
 def _alert(row: tuple[object, ...]) -> Alert:

@@ -111,3 +111,15 @@ def chain(case: CaseRecord, ids: CaseIds) -> list[Link]:
             direction = "Appeal to" if their_dir == "from" else "Appeal from"
             links.append(Link(direction, AppealRef(), page_id, title, reverse=True))
     return links
+
+
+def case_keys(case: CaseRecord) -> set[str]:
+    """The folded identifiers a case answers to: its case number, each ECLI, its title."""
+    eclis = re.split(r"[;,\s]+", case.ecli or "")
+    return {norm_id(k) for k in (case.case_number, case.title, *eclis)} - {""}
+
+
+def cases_named(cases: Iterable[CaseRecord], ident: str) -> list[CaseRecord]:
+    """The cases whose case number, ECLI or title is `ident` (compared folded)."""
+    key = norm_id(ident)
+    return [case for case in cases if key and key in case_keys(case)]

@@ -55,7 +55,8 @@ def export_citations(store: Store, fmt: str, out: str | Path | None = None, **fi
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of: {', '.join(FORMATS)}")
     edges: Iterable[dict[str, Any]] = store.citation_edges()
-    if any(v not in (None, [], ()) for v in filters.values()):
+    # page_id=[] (a search without hits) selects no citing case; None or False selects all.
+    if any(v is not None and v is not False for v in filters.values()):
         citing = {int(d["page_id"]) for d in store.iter_case_dicts(**filters)}
         edges = (e for e in edges if e["citing"] in citing)
     if out is None:

@@ -9,9 +9,11 @@ but real list columns (list<string>, list<int64>, sources as list<struct<name, u
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import json
 import os
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -182,12 +184,31 @@ def _chunks(rows: Iterator[dict[str, Any]], size: int) -> Iterator[list[dict[str
 
 @contextmanager
 def _atomic(path: Path, mode: str, **kw: Any) -> Iterator[IO[Any]]:
-    """Open a temporary sibling of `path`, renamed over it only when writing succeeded."""
-    tmp = path.with_name(f".{path.name}.part")
+    """Open `path` for writing so that nothing is left half-written or wrongly replaced.
+
+    A regular file (or a new one) is written to a temporary sibling, renamed over it only when
+    writing succeeded (keeping the old file's permissions). A symlink is followed: its target
+    is written, the link stays. A FIFO, device or socket is written directly (the rename would
+    replace the special file with a regular one). A folder is refused. Any write error raises.
+    """
+    target = Path(os.path.realpath(path))
+    try:
+        mode_bits: int | None = target.stat().st_mode
+    except FileNotFoundError:
+        mode_bits = None
+    if mode_bits is not None and stat.S_ISDIR(mode_bits):
+        raise IsADirectoryError(errno.EISDIR, "a folder, not a file", str(path))
+    if mode_bits is not None and not stat.S_ISREG(mode_bits):
+        with open(target, mode, **kw) as fp:
+            yield fp
+        return
+    tmp = target.with_name(f".{target.name}.part")
     try:
         with open(tmp, mode, **kw) as fp:
             yield fp
-        os.replace(tmp, path)
+        if mode_bits is not None:
+            os.chmod(tmp, stat.S_IMODE(mode_bits))
+        os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
 

@@ -7,6 +7,7 @@ escapes or links them its own way (markdown in the app, text in a terminal).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,27 @@ SECTION_HEADINGS = {
     "holding": "Holding",
     "machine_translation": "Machine translation of the decision",
 }
+
+
+# Terminal escape sequences (CSI colours and cursor moves, OSC titles and hyperlinks, DCS/PM/APC
+# strings, two-character escapes), 7- and 8-bit forms; then any control character left.
+_SEQUENCE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?"
+    r"|(?:\x1b[\]P^_X]|[\x9d\x90\x9e\x9f\x98])[^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?"
+    r"|\x1b[ -~]?"
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """Text safe for a terminal: escape sequences and control characters other than newline
+    and tab removed (page text must not recolour, retitle or rewrite the reader's terminal).
+
+    Stricter than corpus.clean.strip_controls (stored text): whole sequences go, not only their
+    ESC, and CR, VT and FF too, since they move the cursor."""
+    if text.isprintable():
+        return text
+    return _CONTROL.sub("", _SEQUENCE.sub("", text))
 
 
 @dataclass(frozen=True)

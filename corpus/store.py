@@ -418,8 +418,8 @@ class Store:
     def iter_cases(self, **filters: Any) -> Iterator[CaseRecord]:
         """Stream the stored cases by page_id, filtered by kind, jurisdiction, authority, type,
         outcome, year (each a value or a list of values: any of them), article (cites any of
-        the given GDPR articles), year_from and year_to (inclusive), no_warnings (True: only
-        cases without data-quality warnings)."""
+        the given GDPR articles), year_from and year_to (inclusive), page_id (any of the ids),
+        no_warnings (True: only cases without data-quality warnings)."""
         where, params = self._where(filters)
         cur = self._db.execute(f"SELECT record FROM cases{where} ORDER BY page_id", params)
         for (record,) in cur:

@@ -8,6 +8,7 @@ tombstones; `state` holds the feed's sequence number.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from typing import Any
 
@@ -98,7 +99,7 @@ RANGE_FILTERS = {"year_from": "year >= ?", "year_to": "year <= ?"}
 # no_warnings=True: only cases whose record has no data-quality warning (corpus/checks.py);
 # a record stored before warnings existed has none.
 NO_WARNINGS = "coalesce(json_array_length(record, '$.warnings'), 0) = 0"
-FILTERS = (*COLUMN_FILTERS, "article", *RANGE_FILTERS, "no_warnings")
+FILTERS = (*COLUMN_FILTERS, "article", *RANGE_FILTERS, "no_warnings", "page_id")
 # Per warning code, the cases carrying it (over a filtered `cases` subquery).
 WARNING_COUNTS = (
     "SELECT w.value, count(*) AS n FROM ({cases}) AS c, json_each(c.record, '$.warnings') AS w"
@@ -130,7 +131,8 @@ def where(filters: dict[str, Any]) -> tuple[str, list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
     for name, value in filters.items():
-        if value is None or value == [] or value == ():
+        # An empty list selects nothing for page_id (a search without hits), no filter otherwise.
+        if value is None or (value == [] or value == ()) and name != "page_id":
             continue
         if name in COLUMN_FILTERS:
             values = _as_list(value)
@@ -150,6 +152,10 @@ def where(filters: dict[str, Any]) -> tuple[str, list[Any]]:
                 f"page_id IN (SELECT page_id FROM case_articles WHERE article IN ({marks}))"
             )
             params.extend(values)
+        elif name == "page_id":
+            # Any number of ids in one parameter (a search's hits): no SQL variable limit.
+            clauses.append("page_id IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps([int(i) for i in _as_list(value)]))
         elif name == "no_warnings":
             if value:
                 clauses.append(NO_WARNINGS)

@@ -77,9 +77,10 @@ def default_jobs() -> int:
     return max(1, min(4, cores))
 
 
-def _exit_with_parent(parent: int) -> None:
-    """Worker initializer: leave when the ingest process dies (even by kill -9), not linger;
-    leave Ctrl-C to the main process, which rolls back its open batch and stops the pool."""
+def exit_with_parent(parent: int) -> None:
+    """Worker initializer: leave when the parent process dies (even by kill -9), not linger;
+    leave Ctrl-C to the main process, which rolls back its open batch and stops the pool.
+    Also used by the index build's sub-writers (gdprkb.index.writer)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def watch() -> None:
@@ -102,7 +103,7 @@ class ParsePool(Generic[T]):
         self._pool: ProcessPoolExecutor | None = None
         if self.jobs > 1:
             self._pool = ProcessPoolExecutor(
-                self.jobs, initializer=_exit_with_parent, initargs=(os.getpid(),)
+                self.jobs, initializer=exit_with_parent, initargs=(os.getpid(),)
             )
 
     def __enter__(self) -> ParsePool[T]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,19 +17,17 @@ from typing import Any, Literal
 
 from tqdm import tqdm
 from whoosh import index as whoosh_index
-from whoosh.index import LockError
 from whoosh.writing import CLEAR
 
 from gdprkb.corpus.store import Store
 from gdprkb.index.schema import SCHEMA_VERSION, build_schema, to_document
+from gdprkb.index.writer import IndexBusy, commit_with_progress, index_writer
+
+__all__ = ["BuildReport", "IndexBusy", "full_build", "is_complete", "read_state", "update_index"]
 
 STATE_FILE = "gdprkb-index.json"
 LOCK_TIMEOUT_S = 60.0
 MAX_SEGMENTS = 8
-
-
-class IndexBusy(RuntimeError):
-    """Another process is writing the index."""
 
 
 @dataclass(frozen=True)
@@ -65,21 +62,21 @@ def read_state(index_dir: Path) -> dict[str, Any] | None:
     return state if isinstance(state, dict) else None
 
 
+def is_complete(index_dir: Path) -> bool:
+    """Whether a full build of the current schema has finished in `index_dir`.
+
+    The state is written only after a build's commit and removed before a fresh index is
+    created, so a first build that was killed, or is still running, leaves none.
+    """
+    state = read_state(index_dir)
+    return state is not None and state.get("schema_version") == SCHEMA_VERSION
+
+
 def _write_state(index_dir: Path, seq: int) -> None:
     # Atomic replace: a crash leaves the old state, and replaying changes is idempotent.
     tmp = index_dir / (STATE_FILE + ".tmp")
     tmp.write_text(json.dumps({"schema_version": SCHEMA_VERSION, "last_seq": seq}))
     os.replace(tmp, index_dir / STATE_FILE)
-
-
-def _writer(ix: Any, **kwargs: Any) -> Any:
-    try:
-        return ix.writer(timeout=LOCK_TIMEOUT_S, **kwargs)
-    except LockError as err:
-        raise IndexBusy(
-            f"the index in {ix.storage.folder} is locked by another `gdprkb index` run "
-            f"(waited {LOCK_TIMEOUT_S:g}s); try again when it has finished"
-        ) from err
 
 
 def update_index(
@@ -121,15 +118,15 @@ def full_build(
         ix = whoosh_index.open_dir(str(index_dir))
         mergetype = CLEAR  # swap in the new segments on commit; readers keep the old ones
     else:
+        # No state until this build commits: searches say the index is incomplete meanwhile
+        # (and after a kill) instead of answering from an empty index.
+        (index_dir / STATE_FILE).unlink(missing_ok=True)
         ix = whoosh_index.create_in(str(index_dir), schema)
         mergetype = None
-    if procs > 1:
-        # multisegment: keep each process's segment rather than merging them all at the end.
-        writer = _writer(ix, procs=procs, limitmb=limitmb, multisegment=True)
-    else:
-        writer = _writer(ix, limitmb=limitmb)
     count = 0
-    try:
+    with index_writer(
+        ix, index_dir, timeout=LOCK_TIMEOUT_S, procs=procs, limitmb=limitmb
+    ) as writer:
         total = store.count_cases()
         cites = store.citation_facts()
         cases = tqdm(
@@ -138,17 +135,10 @@ def full_build(
         for case in cases:
             writer.add_document(**to_document(case, cites.get(case.page_id)))
             count += 1
-    except BaseException:
-        writer.cancel()
-        raise
-    if progress:
-        # The bar counts documents handed to the writer; analysing and writing them finishes in
-        # the commit, which takes most of a build: say so rather than sit on a full bar.
-        tqdm.write(f"writing the index of {count} cases...", file=sys.stderr)
-    if mergetype is None:
-        writer.commit()
-    else:
-        writer.commit(mergetype=mergetype)
+        # Most of a build happens in the commit (analysing in sub-writers, sorting and writing
+        # the postings): its own bars show it to the end.
+        merge = {} if mergetype is None else {"mergetype": mergetype}
+        commit_with_progress(writer, count, show=progress, **merge)
     _write_state(index_dir, seq)
     docs = ix.doc_count()
     ix.close()
@@ -166,20 +156,16 @@ def _incremental(store: Store, index_dir: Path, last_seq: int, *, progress: bool
         ix.close()
         return BuildReport("unchanged", 0, 0, seq, time.perf_counter() - t0, docs)
     cites = store.citation_facts(c.page_id for c in changed)
-    writer = _writer(ix)
-    try:
+    with index_writer(ix, index_dir, timeout=LOCK_TIMEOUT_S) as writer:
         for case in tqdm(changed, desc="re-indexing", unit="case", disable=not progress):
             writer.update_document(**to_document(case, cites.get(case.page_id)))
         for page_id in deleted:
             writer.delete_by_term("page_id", str(page_id))
-    except BaseException:
-        writer.cancel()
-        raise
-    # A small update adds a segment instead of rewriting big ones (Whoosh's default merge may
-    # rewrite the whole index); past MAX_SEGMENTS the small segments are merged again.
-    with ix.reader() as reader:
-        segments = len(reader.leaf_readers())
-    writer.commit(merge=segments >= MAX_SEGMENTS)
+        # A small update adds a segment instead of rewriting big ones (Whoosh's default merge
+        # may rewrite the whole index); past MAX_SEGMENTS the small segments are merged again.
+        with ix.reader() as reader:
+            segments = len(reader.leaf_readers())
+        writer.commit(merge=segments >= MAX_SEGMENTS)
     _write_state(index_dir, seq)
     docs = ix.doc_count()
     ix.close()

@@ -9,27 +9,19 @@ from __future__ import annotations
 
 import re
 
-from whoosh.analysis import (
-    Analyzer,
-    CharsetFilter,
-    LowercaseFilter,
-    RegexTokenizer,
-    StemFilter,
-    StopFilter,
-    StripFilter,
-)
+from whoosh.analysis import Analyzer, RegexTokenizer, StripFilter
 from whoosh.columns import CompressedBytesColumn
-from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
-from whoosh.support.charset import accent_map
+from whoosh.fields import COLUMN, ID, KEYWORD, NUMERIC, STORED, Schema
 
 from gdprkb.corpus.checks import is_flagged
 from gdprkb.corpus.citegraph import CitationFacts
 from gdprkb.corpus.money import fine_in_eur
 from gdprkb.corpus.provisions import provision_ancestors, provision_key
 from gdprkb.corpus.record import CaseRecord
+from gdprkb.index.analysis import BulkText
 
 # Bump when fields or analysis change: `gdprkb index` then rebuilds from scratch.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 # Text fields with the BM25F weight each gets when a plain word is searched (0: only through
 # its `field:`). "exact" is all the text again, unstemmed: the exact word forms typed score above
@@ -75,33 +67,9 @@ MULTI_VALUED = frozenset({"article", "provision", "language"})
 # How much of a machine translation is kept for snippets (some run to 750,000 characters).
 SNIPPET_SOURCE_CHARS = 40_000
 
-WORDS = r"\w+"
-
-
-def text_analyzer() -> Analyzer:
-    """English words: lowercase, fold diacritics, drop stop words, Porter-stem."""
-    # Plain \w+ words, so "banderacatalana" finds "banderacatalana.cat" and "uodo" finds
-    # "uodo.gov.pl" (Whoosh's default keeps dotted words whole). minsize=1 keeps the letters
-    # and digits of provisions such as "5(1)(f)".
-    return (
-        RegexTokenizer(WORDS)
-        | LowercaseFilter()
-        | CharsetFilter(accent_map)
-        | StopFilter(minsize=1)
-        | StemFilter()
-    )
-
-
-def code_analyzer() -> Analyzer:
-    """Case numbers and names: lowercase and fold diacritics, no stemming or stop words."""
-    return RegexTokenizer(WORDS) | LowercaseFilter() | CharsetFilter(accent_map)
-
 
 def build_schema() -> Schema:
     """The index schema (see the module docstring)."""
-    text = text_analyzer()
-    code = code_analyzer()
-    exact = code | StopFilter(minsize=1)
     multi: Analyzer = RegexTokenizer(r"[^\t]+") | StripFilter()
     fields: dict[str, object] = {
         "page_id": ID(stored=True, unique=True),
@@ -120,8 +88,11 @@ def build_schema() -> Schema:
     }
     # Field weights apply at query time (index/compile.py), so changing them needs no rebuild.
     for name in TEXT_FIELDS:
-        analyzer = code if name == "case_number" else exact if name == "exact" else text
-        fields[name] = TEXT(analyzer=analyzer, stored=name not in ("machine_translation", "exact"))
+        fields[name] = BulkText(
+            stop=name != "case_number",
+            stem=name not in ("case_number", "exact"),
+            stored=name not in ("machine_translation", "exact"),
+        )
     for field in FACETS.values():
         fields[field] = KEYWORD(analyzer=multi) if field in MULTI_VALUED else ID()
     return Schema(**fields)  # type: ignore[arg-type]
@@ -196,7 +167,8 @@ def to_document(case: CaseRecord, cites: CitationFacts | None = None) -> dict[st
         "title": case.title,
         "case_number": "\n".join(x for x in (case.case_number, case.ecli) if x),
         "parties": "\n".join(case.parties),
-        "exact": "\n".join(
+        # The texts themselves, not a copy joined: their words are read once for both fields.
+        "exact": tuple(
             x
             for x in (
                 case.title,

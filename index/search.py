@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,6 +48,7 @@ from whoosh.collectors import TopCollector, UnsortedCollector
 from whoosh.searching import Searcher, TimeLimit
 
 from gdprkb.index import querylang as ql
+from gdprkb.index.build import is_complete
 from gdprkb.index.compile import Compiled, Context, compile_query
 from gdprkb.index.facets import FacetTable, FacetValue
 from gdprkb.index.proximity import RERANK_DEPTH, rerank
@@ -58,11 +58,23 @@ from gdprkb.index.vocabulary import SORTS, field_named
 
 TIME_LIMIT_S = 5.0
 
-__all__ = ["SORTS", "FacetValue", "Hit", "IndexNotFound", "SearchIndex", "SearchResult"]
+__all__ = [
+    "SORTS",
+    "FacetValue",
+    "Hit",
+    "IndexIncomplete",
+    "IndexNotFound",
+    "SearchIndex",
+    "SearchResult",
+]
 
 
 class IndexNotFound(FileNotFoundError):
     """No index in the folder yet."""
+
+
+class IndexIncomplete(IndexNotFound):
+    """The folder holds an index whose first build has not finished (killed or still running)."""
 
 
 @dataclass
@@ -163,6 +175,11 @@ class SearchIndex:
         self.index_dir = Path(index_dir)
         if not whoosh_index.exists_in(str(self.index_dir)):
             raise IndexNotFound(f"no search index in {self.index_dir}: run `gdprkb index` first")
+        if not is_complete(self.index_dir):
+            raise IndexIncomplete(
+                f"the search index in {self.index_dir} is incomplete (its build was interrupted "
+                "or is still running): run `gdprkb index`"
+            )
         self._ix = whoosh_index.open_dir(str(self.index_dir))
         self._lock = threading.RLock()
         self._searcher: Searcher = self._ix.searcher()
@@ -335,28 +352,21 @@ class SearchIndex:
             return [int(table.page_id[d]) for _, d in ranked]
 
     def exact_matches(
-        self,
-        query: str = "",
-        *,
-        filters: ql.Filters | None = None,
-        among: Collection[int] | None = None,
+        self, query: str = "", *, filters: ql.Filters | None = None, check_only: bool = False
     ) -> tuple[set[int], list[str]]:
         """(page ids matching the query as written, what the language would repair in it).
 
-        For saved searches (index/alert_check.py): no any-word fallback, and only among the
-        page ids `among` when given (empty: no search, the warnings only). TimeoutError past
-        the time limit, as a partial answer would be wrong.
+        For saved searches (index/alert_check.py): no any-word fallback; `check_only` compiles
+        without searching (the warnings only). TimeoutError past the time limit, as a partial
+        answer would be wrong.
         """
         with self._lock:
             understood = ql.understand(query, filters)
             searcher, table = self._current()
             compiled = compile_query(understood.node, Context(searcher.reader(), table.values))
             warnings = list(dict.fromkeys([*understood.warnings, *compiled.warnings]))
-            if among is not None:
-                if not among:
-                    return set(), warnings
-                only = wq.Or([wq.Term("page_id", str(p)) for p in sorted(among)])
-                compiled = Compiled(wq.And([compiled.query, only]), [], compiled.warnings)
+            if check_only:
+                return set(), warnings
             matched, _, timed_out = self._run(searcher, compiled, "date", 0, table)
             if timed_out:
                 raise TimeoutError(f"the search {query!r} took longer than {TIME_LIMIT_S:g} s")

@@ -96,7 +96,8 @@ def make_index(tmp_path: Path):  # noqa: ANN201 (a factory)
     """Build a real Whoosh index of hand-made CaseRecords in tmp_path; returns a SearchIndex."""
     from whoosh import index as whoosh_index
 
-    from gdprkb.index.schema import build_schema, to_document
+    from gdprkb.index.build import STATE_FILE
+    from gdprkb.index.schema import SCHEMA_VERSION, build_schema, to_document
     from gdprkb.index.search import SearchIndex
 
     def build(cases: list) -> SearchIndex:  # list[CaseRecord]
@@ -106,6 +107,9 @@ def make_index(tmp_path: Path):  # noqa: ANN201 (a factory)
         with ix.writer() as writer:
             for c in cases:
                 writer.add_document(**to_document(c))
+        # What a finished build leaves (index.build.is_complete): a search opens the index.
+        state = {"schema_version": SCHEMA_VERSION, "last_seq": 0}
+        (folder / STATE_FILE).write_text(json.dumps(state))
         return SearchIndex(folder)
 
     return build

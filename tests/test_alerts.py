@@ -111,11 +111,11 @@ def test_the_change_feed_as_ids(sample_db: Path, tmp_path: Path) -> None:
     with Store(db) as store, AlertStore(db) as alerts:
         seq = store.seq
         case = next(store.iter_cases())
-        assert alerts.changed_since(seq) == (set(), set())
+        assert alerts.changed_since(seq) == (set(), set(), seq)
         first, second = list(store.iter_cases())[:2]
         store.delete(second.page_id)
-        changed, gone = alerts.changed_since(seq)
-        assert (changed, gone) == (set(), {second.page_id})
-        everything, _ = alerts.changed_since(0)
+        assert alerts.changed_since(seq) == (set(), {second.page_id}, store.seq)
+        assert store.seq == seq + 1
+        everything, _, _ = alerts.changed_since(0)
         assert case.page_id in everything and first.page_id in everything
         assert len(everything) == store.count_cases()

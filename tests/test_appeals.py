@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gdprkb.corpus.appeals import CaseIds, chain, norm_id
+from gdprkb.corpus.appeals import CaseIds, cases_named, chain, norm_id
 from gdprkb.corpus.record import Appeal, AppealRef, CaseRecord
 
 
@@ -68,3 +68,15 @@ def test_no_chain_and_no_self_links() -> None:
     )
     ids = CaseIds.build([lone])
     assert [lk.page_id for lk in chain(lone, ids)] == [None]
+
+
+def test_cases_named_by_case_number_ecli_or_title() -> None:
+    cjeu = _case(4, "CJEU - C-311/18 - Schrems II", case_number="C-311/18",
+                 ecli="ECLI:EU:C:2020:559; ECLI:EU:C:2019:1145")  # fmt: skip
+    cases = [DPA, COURT, HIGH, cjeu]
+    assert cases_named(cases, "II SA/Wa 2129/20") == [COURT]
+    assert cases_named(cases, "ii sa wa 2129 20") == [COURT]
+    assert cases_named(cases, "ECLI:EU:C:2019:1145") == [cjeu]
+    assert cases_named(cases, "ecli:eu:c:2020:559") == [cjeu]
+    assert cases_named(cases, "NSA - III OSK 1/22") == [HIGH]
+    assert cases_named(cases, "C-999/99") == [] and cases_named(cases, "  ") == []

@@ -57,7 +57,7 @@ def test_show_text_lists_citations(home: Path) -> None:
     assert "== Cited by " in out and "AG Düsseldorf - 2 Ca 4416/23" in out
 
 
-def test_export_citations_all_formats(home: Path, tmp_path: Path) -> None:
+def test_export_citations_all_formats(home: Path, sample_home: Path, tmp_path: Path) -> None:
     with Store(home / "corpus.sqlite") as store:
         expected = list(store.citation_edges())
     result = run(home, "export", "--citations", "-f", "csv")
@@ -70,7 +70,10 @@ def test_export_citations_all_formats(home: Path, tmp_path: Path) -> None:
     assert run(home, "export", "--citations", "-f", "jsonl", "-o", str(out)).exit_code == 0
     lines = [json.loads(x) for x in out.read_text().splitlines()]
     assert lines == [{c: e[c] for c in EDGE_COLUMNS} for e in expected]
-    spain = run(home, "export", "--citations", "-f", "jsonl", "--jurisdiction", "Spain").stdout
+    # Filters select the citing cases through the search index (docs/cli.md: Filters).
+    spain = run(sample_home, "export", "--citations", "-f", "jsonl", "--country", "Spain").stdout
+    nowhere = run(sample_home, "export", "--citations", "-f", "jsonl", "-j", "Atlantis")
+    assert nowhere.exit_code == 0 and nowhere.stdout == ""  # never every edge
     with Store(home / "corpus.sqlite") as store:
         spanish = {c.page_id for c in store.iter_cases(jurisdiction="Spain")}
     edges = [json.loads(x) for x in spain.splitlines()]

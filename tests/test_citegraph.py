@@ -72,6 +72,7 @@ def test_reference_resolves_to_a_stored_judgment(store: Store) -> None:
             "text": "C\u2011311/18",
             "section": "holding",
             "cited": 50,
+            "cited_title": SCHREMS,
         }
     ]
     # newest first, with the sections in page order

@@ -83,7 +83,7 @@ def test_add_list_check_remove(home: Path) -> None:
         (["add", "../etc", "cookies"], "alert name '../etc' is not a safe name"),
         (["add", "a b", "cookies"], "is not a safe name"),
         (["add", "keep", '"cookies'], "would be repaired: Unbalanced quote"),
-        (["add", "x", "cookies", "--filter", "countr=Spain"], 'Unknown filter "countr"'),
+        (["add", "x", "cookies", "--filter", "countr=Spain"], "unknown field 'countr'"),
         (["add", "x", "cookies", "--filter", "Spain"], "expected FIELD=VALUE"),
         (["add", "keep", "fines"], "an alert named 'keep' exists already"),
         (["remove", "nope"], "no alert named 'nope' (alerts: keep)"),

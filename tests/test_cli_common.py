@@ -21,7 +21,7 @@ def _commands(group: click.Group, prefix: str = "") -> dict[str, click.Command]:
     out: dict[str, click.Command] = {}
     for name, command in group.commands.items():
         out[prefix + name] = command
-        if isinstance(command, click.Group):
+        if hasattr(command, "commands"):  # a group (typer's click is not always `click`)
             out.update(_commands(command, f"{prefix}{name} "))
     return out
 
@@ -72,3 +72,21 @@ def test_nothing_below_the_cli_imports_it() -> None:
             assert "gdprkb.cli" not in text and "from gdprkb import cli" not in text, path
     assert "gdprkb.cli" not in (ROOT / "app.py").read_text()
     assert "gdprkb.cli" not in (ROOT / "gdprkb" / "home.py").read_text()
+
+
+def test_an_unexpected_library_error_is_one_line(
+    sample_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An index from an older schema made whoosh raise KeyError: still no traceback."""
+    from gdprkb.index import search
+
+    def broken(self: object, index_dir: Path) -> None:
+        raise KeyError("No field named 'cited_n'")
+
+    monkeypatch.setattr(search.SearchIndex, "__init__", broken)
+    res = runner.invoke(app, ["--home", str(sample_home), "search", "cookies"])
+    assert res.exit_code == 2 and res.stdout == ""
+    assert res.stderr == (
+        "error: unexpected KeyError: \"No field named 'cited_n'\" (a bug? GDPRKB_DEBUG=1 shows "
+        "where)\n"
+    )

@@ -71,22 +71,6 @@ def test_mirror_command_names_a_bad_folder(tmp_path: Path) -> None:
     assert r.returncode == 2 and "nope: not a folder of saved pages" in r.stderr
 
 
-def test_every_option_is_in_the_readme() -> None:
-    import typer.main
-
-    from gdprkb.cli import app
-
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    section = readme.split("<!-- section:scraper -->")[1].split("<!-- /section:scraper -->")[0]
-    group = typer.main.get_command(app)
-    for name in ("scrape", "mirror"):
-        assert f"gdprkb {name}" in section
-        for param in group.commands[name].params:  # type: ignore[attr-defined]
-            names = [o for o in (*param.opts, *param.secondary_opts) if o.startswith("--")]
-            if names:
-                assert any(o in section for o in names), f"{name} {names} is not in the README"
-
-
 def test_mirror_command_skips_files_that_are_not_pages(tmp_path: Path) -> None:
     (tmp_path / "notes.html").write_text("<html><body>my notes</body></html>")
     r = subprocess.run([GDPRKB, "mirror", str(tmp_path)], capture_output=True, text=True)

@@ -6,6 +6,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from gdprkb.cli import app
@@ -74,3 +75,59 @@ def test_index_command_reports_up_to_date(sample_home: Path, tmp_path: Path) -> 
     res = run(home, "index", "--quiet")
     assert res.exit_code == 0, res.output
     assert res.output.startswith("index up to date:")
+
+
+def test_an_unknown_filter_field_is_an_error_naming_the_fields(sample_home: Path) -> None:
+    for command in (["search", "cookies"], ["export", "-f", "csv"], ["stats"]):
+        res = run(sample_home, *command, "--filter", "countr=Spain")
+        assert res.exit_code == 2, command
+        assert res.stdout == ""
+        assert res.stderr.startswith("error: --filter countr=Spain: unknown field 'countr'")
+        assert "did you mean country?" in res.stderr and "authority, case" in res.stderr
+
+
+def test_a_value_matching_nothing_says_so_with_zero_results(sample_home: Path) -> None:
+    res = run(sample_home, "search", "cookies", "--filter", "country=Atlantis", "--json")
+    assert res.exit_code == 0
+    data = json.loads(res.stdout)
+    assert data["total"] == 0 and data["hits"] == []
+    assert any("Atlantis" in w for w in data["warnings"])
+    res = run(sample_home, "export", "-f", "jsonl", "--filter", "country=Atlantis")
+    assert res.exit_code == 0 and res.stdout == ""
+    assert "no case matches country=Atlantis" in res.stderr and "exported 0 cases" in res.stderr
+
+
+def test_filters_mean_the_same_in_search_export_and_stats(sample_home: Path) -> None:
+    flags = ["--filter", "country=Spain", "--filter", "year=2020..2021", "-a", "6"]
+    found = json.loads(run(sample_home, "search", *flags, "--json", "-n", "1").stdout)["total"]
+    counted = json.loads(run(sample_home, "stats", *flags, "--json").stdout)["cases"]
+    exported = run(sample_home, "export", "-f", "jsonl", *flags).stdout.splitlines()
+    assert found == counted == len(exported) > 0
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [["--year", "99999999999999999999"], ["--article", "99999999999999999999"], ["-a", "0"]],
+)
+@pytest.mark.parametrize("command", [["export", "-f", "csv"], ["stats"], ["search", "x"]])
+def test_out_of_range_numbers_are_one_line_errors(
+    sample_home: Path, command: list[str], flags: list[str]
+) -> None:
+    res = run(sample_home, *command, *flags)
+    assert res.exit_code == 2 and res.stdout == ""
+    assert res.stderr.startswith("error: --") and res.stderr.count("\n") == 1
+
+
+def test_unquoted_words_are_one_query(sample_home: Path) -> None:
+    quoted = json.loads(run(sample_home, "search", "video surveillance employee", "--json").stdout)
+    res = run(sample_home, "search", "video", "surveillance", "employee", "--json")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["query_used"] == quoted["query_used"]
+    assert json.loads(res.stdout)["total"] == quoted["total"] > 0
+
+
+def test_text_output_shows_each_page_id(sample_home: Path) -> None:
+    data = json.loads(run(sample_home, "search", "cookies", "-n", "3", "--json").stdout)
+    text = run(sample_home, "search", "cookies", "-n", "3").stdout
+    for hit in data["hits"]:
+        assert f"   id {hit['page_id']} · {hit['url']}" in text

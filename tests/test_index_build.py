@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import shutil
+import signal
+import subprocess
+import sys
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +23,7 @@ from gdprkb.corpus.record import CaseRecord, PageMeta
 from gdprkb.corpus.store import Store
 from gdprkb.index import build
 from gdprkb.index.build import STATE_FILE, IndexBusy, read_state, update_index
-from gdprkb.index.search import SearchIndex
+from gdprkb.index.search import IndexIncomplete, SearchIndex
 
 NEW_WORD = "zebracornish"
 
@@ -163,6 +168,73 @@ def test_multiprocess_rebuild_replaces_everything_once(store: Store, tmp_path: P
     assert len(ix.all_page_ids("")) == len(set(ix.all_page_ids(""))) == store.count_cases()
 
 
+GDPRKB = Path(sys.executable).with_name("gdprkb")
+
+
+def _children(pid: int) -> list[int]:
+    kids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields[1]) == pid:
+            kids.append(int(stat.parent.name))
+    return kids
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+def test_kill_9_of_a_first_multiprocess_build_blocks_nothing(
+    sample_db: Path, tmp_path: Path
+) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(sample_db, home / "corpus.sqlite")
+    gdprkb = [str(GDPRKB), "--home", str(home)]
+    proc = subprocess.Popen([*gdprkb, "index", "-q", "--procs", "2"], stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    workers: list[int] = []
+    while len(workers) < 2 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+        workers = [w for w in _children(proc.pid) if _alive(w)]
+    assert proc.poll() is None and len(workers) >= 2, "the build ended before it was killed"
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.monotonic() + 10  # the orphaned sub-writers notice and leave
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [w for w in workers if _alive(w)], "index workers outlived the build"
+
+    search = subprocess.run([*gdprkb, "search", "cookies"], capture_output=True, text=True)
+    assert search.returncode == 2
+    assert "incomplete" in search.stderr and "run `gdprkb index`" in search.stderr
+    assert "No cases" not in search.stdout
+
+    rerun = subprocess.run([*gdprkb, "index", "-q"], capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stderr
+    assert "full index: 914 cases indexed" in rerun.stdout
+    after = subprocess.run([*gdprkb, "search", "cookies", "--json"], capture_output=True)
+    assert after.returncode == 0 and json.loads(after.stdout)["total"] > 10
+
+
+def test_an_unfinished_first_build_is_reported_not_searched(store: Store, tmp_path: Path) -> None:
+    index_dir = tmp_path / "fresh"
+    index_dir.mkdir()
+    whoosh_index.create_in(str(index_dir), build.build_schema())  # what a killed build leaves
+    with pytest.raises(IndexIncomplete, match="incomplete .* run `gdprkb index`"):
+        SearchIndex(index_dir)
+    update_index(store, index_dir, progress=False)
+    assert SearchIndex(index_dir).search("").total == store.count_cases()
+
+
 def test_a_flagged_fine_is_shown_but_never_compared() -> None:
     """Issue 13 §2: a fine whose currency contradicts the page is in no fine range or sort;
     the hit carries the record's warnings for the app's note."""
@@ -178,3 +250,17 @@ def test_a_flagged_fine_is_shown_but_never_compared() -> None:
     assert "fine_eur" not in doc
     assert doc["display"]["warnings"] == ["fine_currency_mismatch"]  # type: ignore[index]
     assert doc["has_fine"] == "yes"  # a fine was imposed, whatever its currency
+
+
+@pytest.mark.parametrize("procs", [1, 2])
+def test_a_full_build_shows_progress_to_the_end_of_the_write(
+    store: Store, tmp_path: Path, capfd: pytest.CaptureFixture[str], procs: int
+) -> None:
+    update_index(store, tmp_path / "again", progress=True, procs=procs)
+    err = capfd.readouterr().err.replace("\r", "\n")
+    n = store.count_cases()
+    assert f"analysing: 100%|██████████| {n}/{n}" in err
+    written = [line for line in err.splitlines() if line.startswith("writing: 100%")]
+    assert written, err[-500:]  # the postings written reach the postings made
+    last = re.search(r"\| ([\d.]+)k?/([\d.]+)k? ", written[-1])
+    assert last is not None and last[1] == last[2] and float(last[2]) > 0

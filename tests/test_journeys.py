@@ -71,7 +71,7 @@ def cli_total(home: Path, query: str, filters: tuple[tuple[str, str], ...]) -> i
     """The total `gdprkb search` gives for the query and filters (the reference answer)."""
     args = [GDPRKB, "--home", str(home), "search", query, "--json", "-n", "1"]
     for key, value in filters:
-        args += ["-f", f"{key}={value}"]
+        args += ["--filter", f"{key}={value}"]
     out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
     return int(json.loads(out)["total"])
 
@@ -251,7 +251,18 @@ def test_downloads_of_a_filtered_view_equal_gdprkb_export(
         page.locator(f".st-key-dl_{fmt}").get_by_role("button", name=fmt.upper()).click()
     data = Path(dl.value.path()).read_bytes().decode("utf-8-sig")
     ref = subprocess.run(
-        [GDPRKB, "--home", str(home), "export", "-f", fmt, "-j", "Spain", "--year-from", "2020"],
+        [
+            GDPRKB,
+            "--home",
+            str(home),
+            "export",
+            "-f",
+            fmt,
+            "-j",
+            "Spain",
+            "--filter",
+            "year=2020..",
+        ],  # fmt: skip
         check=True,
         capture_output=True,
     ).stdout.decode("utf-8-sig")

@@ -13,6 +13,7 @@ from gdprkb.corpus.present import (
     case_text,
     fine_label,
     infobox_rows,
+    terminal_safe,
 )
 from gdprkb.corpus.record import AppealRef, CaseRecord
 from gdprkb.corpus.store import Store
@@ -80,3 +81,22 @@ def test_the_app_shows_the_same_rows_as_markdown(cases: list[CaseRecord]) -> Non
     assert [label for label, _ in shown] == [row.label for row in rows]
     appeal = dict(shown)["Appeal"]
     assert appeal.startswith("[from\\: ") and "](<https://" in appeal
+
+
+@pytest.mark.parametrize(
+    ("raw", "safe"),
+    [
+        ("plain text", "plain text"),
+        ("a\tb\nc", "a\tb\nc"),
+        ("\x1b[31mred\x1b[0m fine", "red fine"),
+        ("\x1b]0;owned title\x07Facts", "Facts"),
+        ("\x1b]8;;https://evil.example\x1b\\click\x1b]8;;\x1b\\", "click"),
+        ("\x9b2Jcleared", "cleared"),
+        ("bell\x07 back\x08space cr\r", "bell backspace cr"),
+        ("\x1b]2;unterminated\nnext line", "\nnext line"),
+        ("\x1bc reset", " reset"),
+        ("Ünïcödé – “quotes”", "Ünïcödé – “quotes”"),
+    ],
+)
+def test_terminal_safe(raw: str, safe: str) -> None:
+    assert terminal_safe(raw) == safe

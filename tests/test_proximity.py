@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from whoosh import index as whoosh_index
-
-from gdprkb.corpus.record import CaseRecord
+from gdprkb.corpus.record import CaseRecord, PageMeta
+from gdprkb.corpus.store import Store
 from gdprkb.index import proximity
-from gdprkb.index.schema import build_schema, to_document
+from gdprkb.index.build import update_index
 from gdprkb.index.search import SearchIndex
 
 
@@ -24,11 +23,12 @@ def case(page_id: int, facts: str) -> CaseRecord:
 
 
 def build(tmp_path: Path, cases: list[CaseRecord]) -> SearchIndex:
-    ix = whoosh_index.create_in(str(tmp_path), build_schema())
-    with ix.writer() as writer:
+    with Store(tmp_path / "corpus.sqlite") as store, store.batch():
         for c in cases:
-            writer.add_document(**to_document(c))
-    return SearchIndex(tmp_path)
+            store.put(c, b"<html></html>", PageMeta(c.title, c.page_id, 1, [], c.url))
+    with Store(tmp_path / "corpus.sqlite") as store:
+        update_index(store, tmp_path / "index", progress=False)
+    return SearchIndex(tmp_path / "index")
 
 
 def test_near_needs_order_and_slop() -> None:

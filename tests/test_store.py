@@ -304,6 +304,14 @@ def test_filters(filled: Store) -> None:
     assert [d["page_id"] for d in filled.iter_case_dicts(article=5)] == [1]
 
 
+def test_page_id_filter_takes_any_number_of_ids(filled: Store) -> None:
+    assert ids(filled.iter_cases(page_id=[4, 2, 99])) == [2, 4]
+    assert ids(filled.iter_cases(page_id=[])) == []  # a search without hits selects nothing
+    many = list(range(1, 100_000))  # beyond SQLite's variable limit: one JSON parameter
+    assert filled.count_cases(page_id=many, kind="dpa") == 3
+    assert filled.counts("kind", page_id=[3]) == [("court", 1)]
+
+
 def test_unknown_filter_is_a_clear_error(filled: Store) -> None:
     with pytest.raises(StoreError, match="unknown filter 'country'"):
         list(filled.iter_cases(country="Germany"))

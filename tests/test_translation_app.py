@@ -1,6 +1,7 @@
 """The app's translation controls in AppTest, with the tiny real Argos models: the query
-language selector, "Searched for" with one click back to the original words, "Translate
-summary" on the case page and the full text translated on demand."""
+language (as typed by default, in the URL), typed OR translated words with names kept,
+"Translate summary" on the case page only where a model exists, the full text on demand, and
+no control at all without models or without the translation stack."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from gdprkb.index.search import SearchIndex
 from gdprkb.translation import engine as engine_mod
 from gdprkb.translation.engine import TranslationError
 from gdprkb.translation.models import install_package
+from gdprkb.translation.query import either_query
 
 SEED = 2146  # Datatilsynet (Denmark) - 2019-431-0036
 
@@ -71,42 +73,91 @@ def plain_total(home: Home, query: str) -> int:
     return SearchIndex(home.index_dir).search(query, page_size=1).total
 
 
-def test_language_selector_lists_installed_source_languages(home: Home) -> None:
+def union_total(home: Home, typed: str, english: str) -> int:
+    """What typed OR translated finds, the typed words read as the index ran them."""
+    used = SearchIndex(home.index_dir).search(typed, page_size=1).query_used
+    return plain_total(home, either_query(used, english))
+
+
+def searched_for(at: AppTest) -> str | None:
+    """The translated query the "Searched for" line shows, or None."""
+    for t in texts(at):
+        m = re.match(r"Searched for your words or their translation from \w+: \*\*(.*)\*\*", t)
+        if m:
+            return m.group(1)
+    return None
+
+
+def test_language_selector_defaults_to_the_words_as_typed(home: Home) -> None:
     at = run_app()
     box = at.selectbox(key="w_qlang")
-    assert box.options == ["English (as typed)", "Detect language", "Danish"]
-    assert box.value == "auto" and not box.disabled
+    assert box.options == ["As typed", "Detect language", "Danish"]
+    assert box.value == "" and not box.disabled
+    assert "lang" not in at.query_params
 
 
 def test_english_query_is_searched_as_typed(home: Home) -> None:
     at = search(run_app(), "video surveillance")
-    assert not any(t.startswith("Searched for") for t in texts(at))
+    assert searched_for(at) is None
     assert total_shown(at) == plain_total(home, "video surveillance")
 
 
-def test_danish_query_is_translated_and_original_is_one_click_away(home: Home) -> None:
+@pytest.mark.parametrize("lang", [None, "auto", "da"])
+def test_a_name_query_never_finds_less_than_the_typed_words(home: Home, lang: str | None) -> None:
+    """Issue 11: `Datatilsynet kamera` must not lose decisions to a translation."""
+    typed = "Datatilsynet kamera"
+    at = search(run_app(), typed, lang=lang)
+    assert plain_total(home, typed) >= 1
+    assert total_shown(at) >= plain_total(home, typed)
+    english = searched_for(at)
+    if lang == "da":  # translated, but the authority's name is kept as typed
+        assert english is not None and "Datatilsynet" in english.split()
+        assert total_shown(at) == union_total(home, typed, english)
+    if lang is None:
+        assert english is None and total_shown(at) == plain_total(home, typed)
+
+
+def test_danish_query_searches_typed_or_translated_and_as_typed_is_one_click(home: Home) -> None:
     at = search(run_app(), "kamera samtykke", lang="da")
-    line = [t for t in texts(at) if t.startswith("Searched for: ")]
-    assert len(line) == 1 and "(translated from Danish)" in line[0]
-    english = re.match(r"Searched for: \*\*(.*)\*\*", line[0]).group(1)  # type: ignore[union-attr]
-    assert english and "kamera" not in english
-    assert total_shown(at) == plain_total(home, english)
-    # The seed case names the party KMD A/S: its original word finds it.
+    english = searched_for(at)
+    assert english and "kamera" not in english.split()
+    assert total_shown(at) == union_total(home, "kamera samtykke", english)
+    assert total_shown(at) >= plain_total(home, "kamera samtykke")
+    assert at.query_params["lang"] == "da"
+    # The seed case names the party KMD A/S: an acronym is a name, nothing to translate.
     at = search(at, "KMD")
-    assert any(t.startswith("Searched for: ") for t in texts(at))
-    at.button(key="tr_search_original").click().run()
-    assert not at.exception
-    assert any(t.startswith("Searched for your words as typed: **KMD**") for t in texts(at))
+    assert searched_for(at) is None
     assert total_shown(at) == plain_total(home, "KMD") >= 1
-    # ...and back to the translation.
-    at.button(key="tr_translate_again").click().run()
-    assert any(t.startswith("Searched for: ") for t in texts(at))
+    at = search(at, "kamera samtykke")
+    at.button(key="tr_as_typed").click().run()
+    assert not at.exception
+    assert at.selectbox(key="w_qlang").value == ""
+    assert searched_for(at) is None and "lang" not in at.query_params
+    assert total_shown(at) == plain_total(home, "kamera samtykke")
+
+
+def test_the_language_comes_from_the_shared_url(home: Home) -> None:
+    at = run_app(q="kamera samtykke", lang="da")
+    assert at.selectbox(key="w_qlang").value == "da"
+    assert searched_for(at)
+    at = run_app(q="kamera", lang="auto")
+    assert at.selectbox(key="w_qlang").value == "auto"
+
+
+@pytest.mark.parametrize("lang", ["de", "zz", "<script>", "x" * 5000, "EN"])
+def test_a_language_that_cannot_be_used_is_searched_as_typed(home: Home, lang: str) -> None:
+    at = run_app(q="kamera", lang=lang)
+    assert at.selectbox(key="w_qlang").value == ""
+    assert total_shown(at) == plain_total(home, "kamera")
+    assert "lang" not in at.query_params
+    noted = any("cannot be translated here" in t for t in texts(at))
+    assert noted == (lang in ("de", "zz"))
 
 
 def test_structure_is_kept_in_the_searched_query(home: Home) -> None:
     at = search(run_app(), 'kamera AND country:Denmark "ulovlig overvågning"', lang="da")
-    line = next(t for t in texts(at) if t.startswith("Searched for: "))
-    assert re.match(r'Searched for: \*\*\S+ AND country:Denmark "[^"]+"\*\*', line), line
+    english = searched_for(at)
+    assert english and re.match(r'\S+ AND country:Denmark "[^"]+"$', english), english
 
 
 def test_a_failing_translation_never_blocks_the_search(
@@ -123,21 +174,50 @@ def test_a_failing_translation_never_blocks_the_search(
     assert total_shown(at) == plain_total(home, "kamera")
 
 
-def test_without_models_the_selector_is_disabled_and_search_works(
-    corpus_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _bare_home(corpus_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Home:
     root = tmp_path / "bare"
     shutil.copytree(corpus_home, root)
     monkeypatch.setenv("GDPRKB_HOME", str(root))
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(tmp_path / "no-argos"))
+    return Home(root)
+
+
+def test_without_models_no_language_control_is_shown_and_help_says_how(
+    corpus_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = _bare_home(corpus_home, tmp_path, monkeypatch)
     at = search(run_app(), "video surveillance")
-    box = at.selectbox(key="w_qlang")
-    assert box.options == ["English (as typed)"] and box.disabled
-    assert total_shown(at) == plain_total(Home(root), "video surveillance")
-    at = run_app(case=str(SEED))
-    assert any(
-        "install translate" in t.lower() or "gdprkb translate install" in t for t in texts(at)
-    )
+    assert not [b for b in at.selectbox if b.key == "w_qlang"]
+    assert total_shown(at) == plain_total(home, "video surveillance")
+    assert any("gdprkb translate install" in t for t in texts(at))  # in the help panel
+    case = run_app(case=str(SEED))
+    assert not [b for b in case.selectbox if b.key == "w_summary_lang"]
+    assert not any("argosmodel" in t or "translate install" in t for t in texts(case))
+
+
+def test_without_the_translation_stack_nothing_translates_and_help_says_how(
+    home: Home, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from gdprkb.webapp import translation_controls
+
+    monkeypatch.setattr(translation_controls, "stack_installed", lambda: False)
+    at = run_app(q="Datatilsynet kamera", lang="da")
+    assert not [b for b in at.selectbox if b.key == "w_qlang"]
+    assert total_shown(at) == plain_total(home, "Datatilsynet kamera")
+    assert any("make translate" in t for t in texts(at))
+    case = run_app(case=str(SEED))
+    assert not [b for b in case.selectbox if b.key == "w_summary_lang"]
+
+
+def test_reading_is_offered_only_for_installed_languages(
+    corpus_home: Path, tiny_argos_models: dict[str, Path], tmp_path: Path, monkeypatch
+) -> None:
+    home = _bare_home(corpus_home, tmp_path, monkeypatch)
+    install_package(tiny_argos_models["da_en"], home.models_dir)  # queries only
+    case = run_app(case=str(SEED))
+    assert not [b for b in case.selectbox if b.key == "w_summary_lang"]
+    assert not any("argosmodel" in t for t in texts(case))
+    assert run_app().selectbox(key="w_qlang").options[-1] == "Danish"
 
 
 def test_translate_summary_on_the_case_page_is_cached(

@@ -186,3 +186,18 @@ def test_a_locked_database_still_translates_without_caching(home: Path) -> None:
         blocker.execute("ROLLBACK")
         blocker.close()
     assert TranslationCache(db).count() == 0
+
+
+def test_without_the_translation_stack_the_error_says_how_to_install(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cached text still translates; a new one names `make translate`, not an ImportError."""
+    cache = TranslationCache(home / "corpus.sqlite")
+    model_id = Engine(home / "argos").pair("en", "da").model_id
+    cache.put(model_id, "en", "da", "The fine.", "CACHED")
+    monkeypatch.setattr(engine_mod, "stack_installed", lambda: False)
+    monkeypatch.setattr(engine_mod, "_LOADED", {})
+    engine = Engine(home / "argos", cache)
+    assert engine.translate("The fine.", "en", "da") == "CACHED"
+    with pytest.raises(TranslationError, match=r"make translate.*\[translate\]"):
+        engine.translate("Another text.", "en", "da")

@@ -10,11 +10,22 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from gdprkb.corpus.translations import TranslationCache
+from gdprkb.index.querylang import tokenize
 from gdprkb.translation.engine import Engine
 from gdprkb.translation.models import MissingPair, install_package
-from gdprkb.translation.query import detect_language, detection_text, segment, translate_query
+from gdprkb.translation.query import (
+    detect_language,
+    detection_text,
+    either_query,
+    known_names,
+    looks_like_name,
+    segment,
+    translate_query,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -77,7 +88,7 @@ def test_segment_kinds() -> None:
         ("word", "samtykke"),
         ("number", "2019-431-0036"),
     ]
-    assert kinds('"open phrase') == [("quote", '"'), ("word", "open"), ("word", "phrase")]
+    assert kinds('"open phrase') == [("gap", '"'), ("word", "open"), ("word", "phrase")]
     assert kinds("smart 5") == [("word", "smart"), ("number", "5")]
 
 
@@ -200,3 +211,126 @@ def test_detect_language(text: str, candidates: list[str], expected: str) -> Non
 
 def test_detection_ignores_acronyms_and_numbers() -> None:
     assert detection_text("GDPR artikel 32 DSGVO kamera 5(1)(f)") == "artikel kamera"
+
+
+# --- names are never translated -------------------------------------------------------------
+
+NAMES = known_names(
+    [
+        "Datatilsynet (Denmark)",
+        "AEPD (Spain)",
+        "Garante per la protezione dei dati personali (Italy)",
+    ]
+)
+
+
+def test_known_names_come_from_facet_values_whole() -> None:
+    assert {("datatilsynet",), ("denmark",), ("aepd",), ("spain",), ("italy",)} <= NAMES
+    assert ("garante", "per", "la", "protezione", "dei", "dati", "personali") in NAMES
+    # One word of a many-word name is an ordinary word.
+    assert ("protezione",) not in NAMES and ("dati",) not in NAMES
+
+
+def test_an_authority_name_is_kept_as_typed(engine: Engine) -> None:
+    for query in ("Datatilsynet kamera", "datatilsynet kamera", "kamera Datatilsynet,"):
+        tr = translate_query(query, engine, "da", names=NAMES)
+        assert tr.translated and "kamera" not in tr.query.split()
+        name = next(w for w in query.split() if w.lower().startswith("datatilsynet"))
+        assert name in tr.query.split(), (query, tr.query)
+
+
+def test_a_many_word_name_is_kept_only_whole(engine: Engine) -> None:
+    tr = translate_query(
+        "Garante per la protezione dei dati personali bøde", engine, "da", names=NAMES
+    )
+    assert tr.query.startswith("Garante per la protezione dei dati personali ")
+    assert not tr.query.endswith("bøde")
+    part = translate_query("protezione bøde", engine, "da", names=NAMES)
+    assert "protezione" not in part.query.split()
+
+
+def test_capitals_mark_names_but_not_a_first_word_or_german_nouns(engine: Engine) -> None:
+    tr = translate_query("kamera Google CNIL WhatsApp 2019-431-0036", engine, "da")
+    assert tr.query.split()[1:] == ["Google", "CNIL", "WhatsApp", "2019-431-0036"]
+    first = translate_query("Kamera overvågning", engine, "da")
+    assert "Kamera" not in first.query.split()  # a capital at the start is a sentence's
+    assert looks_like_name("Datatilsynet", first=False, lang="da")
+    assert not looks_like_name("Datatilsynet", first=True, lang="da")
+    assert not looks_like_name("Arbeitnehmer", first=False, lang="de")  # every German noun
+    assert looks_like_name("BfDI", first=True, lang="de")
+    assert not looks_like_name("§", first=False, lang="da")
+
+
+def test_names_are_left_out_of_language_detection(engine: Engine) -> None:
+    # Only names: nothing to detect or translate, the query is searched as typed.
+    tr = translate_query("Datatilsynet", engine, "auto", names=NAMES)
+    assert (tr.query, tr.translated) == ("Datatilsynet", False)
+
+
+# --- the typed words are always searched too -----------------------------------------------
+
+
+def test_either_query_searches_typed_or_translated() -> None:
+    assert either_query("kamera", "camera") == "(kamera) OR (camera)"
+    assert either_query("kamera", "kamera") == "kamera"
+    assert either_query("kamera", " ") == "kamera"
+
+
+@pytest.mark.parametrize(
+    "typed", ['"open phrase', "a) b", "((x", 'authority:"Datatil', "x (y", ') "q" ((']
+)
+def test_either_query_balances_what_the_parser_would_repair(typed: str) -> None:
+    from gdprkb.index.querylang import parse_query
+
+    union = either_query(typed, "zz")
+    assert union.endswith(" OR (zz)")
+    assert parse_query(union).warnings == []
+
+
+# --- one tokenizer: the search parser's ------------------------------------------------------
+
+
+def test_only_the_parsers_operators_are_operators() -> None:
+    assert kinds("a ANDNOT b TO c && d || e AND f") == [
+        ("word", "a"),
+        ("word", "ANDNOT"),  # not an operator of the search language: a word
+        ("word", "b"),
+        ("word", "TO"),
+        ("word", "c"),
+        ("op", "&&"),
+        ("word", "d"),
+        ("op", "||"),
+        ("word", "e"),
+        ("op", "AND"),
+        ("word", "f"),
+    ]
+
+
+def test_an_unknown_field_is_words_as_the_parser_reads_it() -> None:
+    assert kinds("foo:kamera year:2020 +bøde") == [
+        ("word", "foo"),
+        ("gap", ":"),
+        ("word", "kamera"),
+        ("field", "year:2020"),
+        ("gap", " +"),
+        ("word", "bøde"),
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet='ab AORNDT()"-+:*yer2019.§', max_size=40))
+def test_segments_are_the_parsers_tokens(query: str) -> None:
+    segments = segment(query)
+    assert "".join(s.text for s in segments) == query
+    tokens = tokenize(query)
+    ops = [query[t.start : t.end] for t in tokens if t.kind == "OP"]
+    assert [s.text for s in segments if s.kind == "op"] == ops
+    fields = [query[t.start : t.end] for t in tokens if t.kind == "FIELD"]
+    assert [s.text for s in segments if s.kind == "field"] == fields
+    phrases = [query[t.start : t.end] for t in tokens if t.kind == "PHRASE"]
+    assert [s.text for s in segments if s.kind == "phrase"] == phrases
+
+
+def test_a_translation_that_returns_an_operator_adds_a_word(engine: Engine) -> None:
+    tr = translate_query("kamera ANDNOT bøde", engine, "da")
+    assert not [s for s in segment(tr.query) if s.kind in ("op", "field", "paren", "prefix")]

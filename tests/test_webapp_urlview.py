@@ -90,3 +90,14 @@ def test_links_carry_the_view_and_charts_are_part_of_the_url() -> None:
     view = View(q="a b", filters={"jurisdiction": ("Spain",)}, charts=True)
     assert parse_view(to_params(view)) == view
     assert href(View(case=12, q="a b")) == "?case=12&q=a+b"
+
+
+def test_the_query_language_is_part_of_the_url() -> None:
+    view = View(q="kamera", lang="da")
+    assert to_params(view) == {"q": "kamera", "lang": "da"}
+    assert parse_view(to_params(view)) == view
+    assert "lang" not in to_params(View(q="kamera"))  # as typed: the default, left out
+    assert parse_view({"lang": "auto"}).lang == "auto"
+    for bad in ("EN", "en", "<script>", "x" * 5000, "d a", ""):
+        assert parse_view({"lang": bad}).lang == "", bad
+    assert parse_view({"lang": " DE "}).lang == "de"

@@ -11,6 +11,7 @@ selects spaCy sentence splitting, so nothing is ever downloaded.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import sys
@@ -35,6 +36,17 @@ CHUNK_CHARS = 1500
 
 class TranslationError(RuntimeError):
     """A model could not be loaded or run; the message names the pair and the reason."""
+
+
+NO_STACK = (
+    "translating needs the optional translation stack (Argos Translate): run `make translate` "
+    "or `pip install -e '.[translate]'` (docs/install.md: the CPU build of torch)"
+)
+
+
+def stack_installed() -> bool:
+    """Whether the `translate` extra (argostranslate) is installed; looks, never imports."""
+    return importlib.util.find_spec("argostranslate") is not None
 
 
 def runtime_dir_for(models_dir: str | Path) -> Path:
@@ -94,6 +106,8 @@ def _load(pair: InstalledPair, runtime_dir: Path) -> Any:
     with _LOAD_LOCK:
         if key in _LOADED:
             return _LOADED[key]
+        if not stack_installed():
+            raise TranslationError(f"cannot load the {pair.label} model: {NO_STACK}")
         try:
             package, translate = import_argos(runtime_dir)
             pkg = package.Package(pair.path)

@@ -1,9 +1,11 @@
 """Translate a search query to English while keeping its structure; detect its language.
 
-Only free words and the contents of "phrases" are translated. Operators (AND, OR, NOT),
-parentheses, `field:value` filters, numbers, wildcard terms and +/- prefixes are kept as typed;
-article references such as `artikel 32` or `Art. 6(1)(f)` become `Article 32` without the model,
-and GDPR's local names (DSGVO, RGPD, AVG, RODO...) become `GDPR`. An English query (chosen or
+Only free words and the contents of "phrases" are translated. The query is split with the
+search parser's own tokenizer (`index.querylang.tokenize`), so operators, parentheses,
+`field:value` filters and `-` are exactly what the search reads, and are kept as typed, as are
+numbers, wildcard terms and names (authorities, acronyms, capitalised names). Article
+references such as `artikel 32` or `Art. 6(1)(f)` become `Article 32` without the model, and
+GDPR's local names (DSGVO, RGPD, AVG, RODO...) become `GDPR`. An English query (chosen or
 detected) returns at once and never imports argostranslate.
 
 Detection (py3langid, offline) only chooses between English and the source languages of the
@@ -16,12 +18,12 @@ from __future__ import annotations
 import functools
 import re
 import threading
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from gdprkb.index.querylang import tokenize
 from gdprkb.translation.engine import Engine
-
-OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE", "TO"}
 
 # "article" in the EU's languages, with common abbreviations: art, art., artt. (Not "§", which
 # cites national laws: "§ 26 BDSG" is kept as typed.)
@@ -29,28 +31,21 @@ _ARTICLE_WORDS = (
     r"art(?:icles?|ikel|ikla|ikkel|ículos?|icolo|icoli|igos?|ykuł|ykułu|ykuły|iculul|ikulu"
     r"|ikuls|ikolas|iklis|\.|t\.)?|článek|článku|člen|člena|cikk|άρθρο|pants|straipsnis"
 )
+_ARTICLE_WORD = re.compile(rf"(?:{_ARTICLE_WORDS})", re.IGNORECASE)
+_ARTICLE_NUMBER = re.compile(r"\d+(?:\(\w+\))*[.,;:]?")
+_ARTICLE = re.compile(rf"(?:{_ARTICLE_WORDS})\s*\d+(?:\(\w+\))*[.,;:]?", re.IGNORECASE)
 # Local names of the GDPR, mapped to the name the English summaries use.
 GDPR_NAMES = {"gdpr", "dsgvo", "ds-gvo", "rgpd", "avg", "rodo", "gdpr-verordnung"}
-
-_TOKEN = re.compile(
-    rf"""
-    (?P<ws>\s+)
-  | (?P<paren>[()])
-  | (?P<field>[^\W\d]\w*:(?:"[^"]*"?|[^\s()]*))            # authority:"x y", year:2021..2023
-  | (?P<article>(?:{_ARTICLE_WORDS})\s*\d+(?:\(\w+\))*)     # artikel 32, Art. 6(1)(f), § 4
-  | (?P<phrase>"[^"]*")                                    # a closed "phrase"
-  | (?P<quote>")                                           # an unbalanced quote, kept as is
-  | (?P<prefix>[+-](?=[^\s()"]))                           # -word, +word
-  | (?P<word>[^\s()"]+)
-    """,
-    re.VERBOSE | re.IGNORECASE,
-)
+# The search parser's token kinds, as segment kinds (a WORD is classified further).
+_KINDS = {"(": "paren", ")": "paren", "OP": "op", "NEG": "prefix", "PHRASE": "phrase"}
+_KINDS["FIELD"] = "field"
 
 
 @dataclass
 class Segment:
-    """One piece of a query: kind is ws, paren, field, article, phrase, quote, prefix, op,
-    number (also case numbers and symbols), wildcard, gdpr or word."""
+    """One piece of a query: kind is ws, gap (what the parser skips: "+", a stray quote),
+    paren, field, article, phrase, prefix ("-"), op, number (also case numbers and symbols),
+    wildcard, gdpr, name (kept as typed) or word."""
 
     kind: str
     text: str
@@ -61,23 +56,129 @@ class Segment:
         return self.kind in ("word", "phrase")
 
 
+def _word_kind(text: str) -> str:
+    if text.lower().strip(".,;:") in GDPR_NAMES:
+        return "gdpr"
+    if "*" in text or "?" in text:
+        return "wildcard"
+    if _ARTICLE.fullmatch(text):
+        return "article"
+    if re.search(r"\d", text) or not re.search(r"[^\W\d_]", text):
+        return "number"  # numbers, case numbers, and symbols such as § or &
+    return "word"
+
+
 def segment(query: str) -> list[Segment]:
-    """Split a query into typed segments; joining their texts gives the query back."""
+    """Split a query into typed segments with the search parser's own tokenizer, so that what
+    is an operator, a field or a phrase here is exactly what the search reads; joining the
+    segments' texts gives the query back."""
     out: list[Segment] = []
-    for m in _TOKEN.finditer(query):
-        kind, text = m.lastgroup or "word", m.group()
-        if kind == "word":
-            if text in OPERATORS:
-                kind = "op"
-            elif text.lower().strip(".,;:") in GDPR_NAMES:
-                kind = "gdpr"
-            elif "*" in text or "?" in text:
-                kind = "wildcard"
-            elif re.search(r"\d", text) or not re.search(r"[^\W\d_]", text):
-                kind = "number"  # numbers, case numbers, and symbols such as § or &
-        out.append(Segment(kind, text))
+    pos = 0
+    for tok in tokenize(query):
+        if tok.start > pos:
+            gap = query[pos : tok.start]
+            out.append(Segment("ws" if gap.isspace() else "gap", gap))
+        text = query[tok.start : tok.end]
+        out.append(Segment(_KINDS.get(tok.kind) or _word_kind(text), text))
+        pos = max(pos, tok.end)
+    if pos < len(query):
+        gap = query[pos:]
+        out.append(Segment("ws" if gap.isspace() else "gap", gap))
+    return _join_articles(out)
+
+
+def _join_articles(segments: list[Segment]) -> list[Segment]:
+    """ "artikel 32", "Art. 6(1)(f)": an article word, a space and a number become one piece."""
+    out: list[Segment] = []
+    i = 0
+    while i < len(segments):
+        seg = segments[i]
+        if (
+            seg.kind == "word"
+            and _ARTICLE_WORD.fullmatch(seg.text)
+            and i + 2 < len(segments)
+            and segments[i + 1].kind == "ws"
+            and segments[i + 2].kind == "number"
+            and _ARTICLE_NUMBER.fullmatch(segments[i + 2].text)
+        ):
+            out.append(Segment("article", "".join(s.text for s in segments[i : i + 3])))
+            i += 3
+            continue
+        out.append(seg)
+        i += 1
     return out
 
+
+# --- proper nouns: kept as typed ----------------------------------------------------------
+
+# Languages that capitalise every noun: there a capital letter does not mark a name.
+NOUN_CAPITALISING = frozenset({"de", "lb"})
+# Longest name (in words) looked for in a query, e.g. "Garante per la protezione dei dati".
+MAX_NAME_WORDS = 8
+_NAME_WORD = re.compile(r"[^\W_][\w.'&-]*")
+
+
+def _bare(word: str) -> str:
+    return word.strip(".,;:!?'").lower()
+
+
+def known_names(values: Iterable[str]) -> frozenset[tuple[str, ...]]:
+    """Names from facet values, as lower-case word tuples: "Datatilsynet (Denmark)" gives
+    ("datatilsynet",) and ("denmark",); a many-word name counts only as a whole, so that
+    "Datenschutz" alone is still translated while the full name of an authority is not."""
+    out: set[tuple[str, ...]] = set()
+    for value in values:
+        inner = re.findall(r"\(([^()]*)\)", value)
+        for part in (re.sub(r"\([^()]*\)", " ", value), *inner):
+            words = tuple(_bare(w) for w in _NAME_WORD.findall(part))
+            if 0 < len(words) <= MAX_NAME_WORDS:
+                out.add(words)
+    return frozenset(out)
+
+
+def _mark_known_names(segments: list[Segment], names: frozenset[tuple[str, ...]]) -> None:
+    """Turn word segments that spell a known name (longest first) into name segments."""
+    if not names:
+        return
+    words = [i for i, seg in enumerate(segments) if seg.kind == "word"]
+    pos = 0
+    while pos < len(words):
+        for size in range(min(MAX_NAME_WORDS, len(words) - pos), 0, -1):
+            run = words[pos : pos + size]
+            # Only words next to each other (whitespace between) form one name.
+            if any(segments[j].kind != "ws" for j in range(run[0], run[-1] + 1) if j not in run):
+                continue
+            if tuple(_bare(segments[i].text) for i in run) in names:
+                for i in run:
+                    segments[i].kind = "name"
+                pos += size
+                break
+        else:
+            pos += 1
+
+
+def looks_like_name(word: str, *, first: bool, lang: str) -> bool:
+    """Whether a word's letters mark it as a name: an acronym (CNIL), an inner capital
+    (WhatsApp), or a capital inside the query in a language that does not capitalise nouns."""
+    letters = word.strip(".,;:!?'")
+    if len(letters) < 2 or not letters[0].isalpha():
+        return False
+    if any(c.isupper() for c in letters[1:]):
+        return True
+    return letters[0].isupper() and not first and lang not in NOUN_CAPITALISING
+
+
+def _mark_capitalised_names(segments: list[Segment], lang: str) -> None:
+    first = True
+    for seg in segments:
+        if seg.kind == "ws":
+            continue
+        if seg.kind == "word" and looks_like_name(seg.text, first=first, lang=lang):
+            seg.kind = "name"
+        first = False
+
+
+# --- language detection ---------------------------------------------------------------------
 
 # Below this probability a non-English guess is not trusted: the query is searched as typed.
 MIN_CONFIDENCE = 0.7
@@ -163,9 +264,14 @@ def _runs(segments: list[Segment]) -> list[list[int]]:
 
 
 def _clean(translation: str, fallback: str) -> str:
-    """Keep a translation from changing the query's syntax."""
-    text = re.sub(r'["():*?]', " ", translation)
-    words = [w.lower() if w in OPERATORS else w for w in text.split()]
+    """Keep a translation from changing the query's syntax: only its words are kept, as the
+    search parser reads them (an operator it returns becomes a lower-case word)."""
+    words: list[str] = []
+    for tok in tokenize(re.sub(r'["():*?]', " ", translation)):
+        if tok.kind == "OP":
+            words.append(tok.value.lower())
+        elif tok.kind == "WORD":
+            words.append(tok.value)
     text = " ".join(words).strip(" .,;!")
     return text or fallback
 
@@ -180,13 +286,20 @@ def _free_text(segments: list[Segment]) -> str:
 
 
 def translate_query(
-    query: str, engine: Engine, lang: str = "auto", *, original: bool = False
+    query: str,
+    engine: Engine,
+    lang: str = "auto",
+    *,
+    names: frozenset[tuple[str, ...]] = frozenset(),
+    original: bool = False,
 ) -> QueryTranslation:
     """The English form of query. lang: 'auto' (detect), 'en' (keep), or a language code.
 
-    An explicit language without an installed pair raises MissingPair; 'auto' detects only
-    among the installed pairs' languages, so it never does. `original` keeps the query as typed
-    (and says so).
+    Names are never translated: `names` (from `known_names`, e.g. the index's authorities and
+    countries) and words whose capitals mark them as names (`looks_like_name`). An explicit
+    language without an installed pair raises MissingPair; 'auto' detects only among the
+    installed pairs' languages, so it never does. `original` keeps the query as typed (and
+    says so).
     """
     if original:
         return QueryTranslation(query, query, None, False, note="searched as typed (--original)")
@@ -194,6 +307,7 @@ def translate_query(
     if lang == "en" or not query.strip():
         return QueryTranslation(query, query, "en", False)
     segments = segment(query)
+    _mark_known_names(segments, names)
     words = _free_text(segments)
     detected = False
     if lang == "auto":
@@ -209,6 +323,7 @@ def translate_query(
         detected = True
         if lang == "en":
             return QueryTranslation(query, query, "en", False, detected=True)
+    _mark_capitalised_names(segments, lang)
     runs = _runs(segments)
     sources_text = [
         segments[run[0]].text.strip('"')
@@ -244,3 +359,30 @@ def translate_query(
     english = "".join(parts)
     changed = english != query
     return QueryTranslation(query, english, lang, changed, detected=detected, model_id=model_id)
+
+
+def _closed(query: str) -> str:
+    """The query with its quotes and parentheses balanced, read as the search parser reads it:
+    a stray quote is dropped (the words after it stay plain words), an open quoted field value
+    is closed at the end, a stray ")" is dropped and an open "(" closed at the end."""
+    parts: list[str] = []
+    depth = 0
+    for seg in segment(query):
+        if seg.kind == "gap":
+            parts.append(seg.text.replace('"', " "))
+        elif seg.kind == "paren" and seg.text == ")" and not depth:
+            parts.append(" ")
+        else:
+            if seg.kind == "paren":
+                depth += 1 if seg.text == "(" else -1
+            closing = '"' if seg.kind == "field" and seg.text.count('"') % 2 else ""
+            parts.append(seg.text + closing)
+    return "".join(parts).strip() + ")" * depth
+
+
+def either_query(original: str, translated: str) -> str:
+    """Search both the words as typed and their translation: `(typed) OR (translated)`, so a
+    translation can only ever add decisions to what the typed words find."""
+    if not translated.strip() or translated.strip() == original.strip():
+        return original
+    return f"({_closed(original)}) OR ({_closed(translated)})"

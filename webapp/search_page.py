@@ -63,6 +63,7 @@ def _seed(view: View, fixed: dict[str, list[str]]) -> None:
     ss["w_fine_min"] = view.fine_min
     ss["w_fine_max"] = view.fine_max
     ss["w_sort"] = view.sort
+    ss[translation_controls.LANG_KEY] = view.lang
 
 
 def _selected(key: str) -> tuple[str, ...]:
@@ -95,7 +96,7 @@ def _page_key(view: View) -> str:
     return f"w_page_{digest}"
 
 
-def render_query_box(view: View) -> None:
+def render_query_box(home: Home, view: View) -> None:
     """The query box with the query-language help one click away (translation hook)."""
     cols = st.columns([5, 1], vertical_alignment="bottom")
     cols[0].text_input(
@@ -106,6 +107,7 @@ def render_query_box(view: View) -> None:
     )
     with cols[1].popover("Help", icon=":material/help:", width="stretch"):
         st.markdown(QUERY_HELP)
+        st.markdown(translation_controls.help_markdown(home))
 
 
 def search_query(view: View) -> str:
@@ -117,9 +119,9 @@ def render(home: Home, view: View, fixed: dict[str, list[str]] | None = None) ->
     """Draw the search controls and results for `view`; return the view the widgets ask for."""
     fixed = fixed or {}
     _seed(view, fixed)
-    render_query_box(view)
+    render_query_box(home, view)
     view = _from_widgets(view)
-    query = translation_controls.query_line(home, search_query(view))
+    view, query = translation_controls.query_line(home, view, search_query(view), fixed)
     alerts_page.save_control(home, view, query, fixed)
     outcome = hits.search(home, view, query=query, fixed=fixed)
     # A page beyond the last (an old link, a narrower filter) shows the last page instead.

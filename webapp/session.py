@@ -26,6 +26,7 @@ _URL_KEYS = (
     "fine_max",
     "show",
     "alerts",
+    "lang",
 )
 
 

@@ -54,6 +54,7 @@ class View:
     article: int | None = None
     charts: bool = False  # the result set as charts instead of cards
     alerts: bool = False  # the Alerts page (saved searches)
+    lang: str = ""  # the query's language: "" as typed, "auto" (detect) or a language code
 
     def with_(self, **changes: object) -> View:
         """A copy with some fields changed."""
@@ -128,6 +129,11 @@ def _amount(text: str | None) -> float | None:
     return value if value is not None and value >= 0 else None
 
 
+def _lang(text: str | None) -> str:
+    code = (text or "").strip().lower()
+    return code if re.fullmatch(r"auto|[a-z]{2,3}", code) and code != "en" else ""
+
+
 def parse_view(params: Mapping[str, str | list[str]]) -> View:
     """The view a URL asks for; malformed values are dropped, never raised."""
     filters = {
@@ -150,6 +156,7 @@ def parse_view(params: Mapping[str, str | list[str]]) -> View:
         article=_int(_first(params, "article")),
         charts=_first(params, "show") == "charts",
         alerts=_first(params, "alerts") == "1",
+        lang=_lang(_first(params, "lang")),
     )
 
 
@@ -185,6 +192,8 @@ def to_params(view: View) -> dict[str, str | list[str]]:
         out["show"] = "charts"
     if view.alerts:
         out["alerts"] = "1"
+    if view.lang:
+        out["lang"] = view.lang
     return out
 
 

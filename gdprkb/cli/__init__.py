@@ -8,7 +8,7 @@ command: write it in a module here and list the module below.
 from __future__ import annotations
 
 # Imported for their `@app.command()` registrations, in the order `--help` lists them.
-from gdprkb.cli import alerts, corpus, scrape, search, serve, translate  # noqa: F401
+from gdprkb.cli import alerts, corpus, scrape, search, serve, show, translate  # noqa: F401
 from gdprkb.cli.common import app
 
 __all__ = ["app", "main"]

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from gdprkb.cli.common import SOME_FAILED, app, home_of, open_index, open_store
-from gdprkb.cli.search import _parse_filters  # the one --filter syntax, as `search` takes it
+from gdprkb.cli.common import SOME_FAILED, app, home_of, json_text, open_index, open_store, say
+from gdprkb.cli.filters import FilterOpt, collect
 
 if TYPE_CHECKING:
     from gdprkb.corpus.alerts import AlertStore
@@ -42,17 +41,12 @@ def add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="A name: letters, digits, '-', '_', '.'.")],
     query: Annotated[str, typer.Argument(help="The search, in the query language.")],
-    filter_: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--filter", "-f", help="FIELD=VALUE, e.g. country=Spain, year=2021..2023 (repeatable)."
-        ),
-    ] = None,
+    filter_: FilterOpt = None,
 ) -> None:
     """Save a search; its first check sets the baseline, later checks report what is new."""
     from gdprkb.index.alert_check import validate
 
-    filters = _parse_filters(filter_)
+    filters = collect(filter_)
     with _alert_store(ctx) as (_, alerts), open_index(ctx) as ix:
         validate(ix, query, filters)
         alerts.add(name, query, filters)
@@ -68,14 +62,14 @@ def list_(
     with _alert_store(ctx) as (_, alerts):
         saved = alerts.all()
     if json_:
-        typer.echo(json.dumps([a.to_dict() for a in saved], ensure_ascii=False, indent=2))
+        typer.echo(json_text([a.to_dict() for a in saved]))
         return
     if not saved:
         typer.echo('No alerts. Add one: gdprkb alerts add NAME "QUERY" [--filter FIELD=VALUE]')
     for a in saved:
         filters = " ".join(f"--filter {k}={v}" for k, vs in a.filters.items() for v in vs)
         checked = f"checked {a.checked}" if a.checked else "not checked yet"
-        typer.echo(f"{a.name}: {a.query!r} {filters}".rstrip() + f" ({checked})")
+        say(f"{a.name}: {a.query!r} {filters}".rstrip() + f" ({checked})")
 
 
 @alerts_app.command("remove")
@@ -106,7 +100,7 @@ def check(
     reports = run_check(ctx, names, show_all=all_)
     if json_:
         out = {"alerts": [r.to_dict() for r in reports]}
-        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        typer.echo(json_text(out))
     else:
         _print(reports, all_)
     if any(r.error for r in reports):
@@ -131,7 +125,7 @@ def _print(reports: list[AlertReport], show_all: bool) -> None:
     for r in reports:
         name = r.alert.name
         if r.error:
-            typer.echo(f"failed: {name}: {r.error}", err=True)
+            say(f"failed: {name}: {r.error}", err=True)
             continue
         if show_all:
             head = f"{name}: {len(r.new)} matching"
@@ -144,8 +138,8 @@ def _print(reports: list[AlertReport], show_all: bool) -> None:
             meta = " · ".join(
                 str(m) for m in (h.date_decided or h.date_published, h.authority) if m
             )
-            typer.echo(f"  {h.page_id}  {h.title}" + (f"  ({meta})" if meta else ""))
-            typer.echo(f"      {h.url}")
+            say(f"  {h.page_id}  {h.title}" + (f"  ({meta})" if meta else ""))
+            say(f"      {h.url}")
 
 
 def check_after_harvest(ctx: typer.Context, *, progress: bool) -> None:

@@ -8,15 +8,19 @@ prints. Library errors become one line on stderr and an exit code here, nowhere 
 
 from __future__ import annotations
 
+import json
+import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from gdprkb import __version__
+from gdprkb.corpus.present import terminal_safe
 from gdprkb.home import Home
 
 if TYPE_CHECKING:
@@ -77,6 +81,22 @@ def fail(message: str, code: int = NOTHING_DONE) -> typer.Exit:
     return typer.Exit(code)
 
 
+def say(text: str, *, err: bool = False, fg: str | None = None) -> None:
+    """Print text holding page data: terminal control sequences stripped, also when piped."""
+    typer.secho(terminal_safe(text), err=err, fg=fg)
+
+
+# JSON escapes C0 controls itself; C1 controls (U+0080..U+009F, e.g. the 8-bit CSI) and DEL
+# are escaped too, since ensure_ascii=False would print them raw.
+_RAW_IN_JSON = re.compile("[\x7f-\x9f]")
+
+
+def json_text(data: Any, *, indent: int | None = 2) -> str:
+    """`data` as JSON for the terminal: UTF-8 text, no raw control characters."""
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
+    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def _library_errors() -> tuple[type[BaseException], ...]:
     """The typed errors of the library a command may meet; each ends the command with exit 2."""
     from gdprkb.corpus.store import StoreError
@@ -112,6 +132,16 @@ def library_errors(home: Home | None = None) -> Iterator[None]:
         raise fail(f"{where}: {err}") from None
     except _library_errors() as err:
         raise fail(str(err)) from None
+    except (typer.Exit, typer.Abort):
+        raise
+    except Exception as err:
+        # A bug, or a library error without a type of its own: still one line, not a traceback
+        # (GDPRKB_DEBUG=1 shows it).
+        if os.environ.get("GDPRKB_DEBUG"):
+            raise
+        raise fail(
+            f"unexpected {type(err).__name__}: {err} (a bug? GDPRKB_DEBUG=1 shows where)"
+        ) from None
 
 
 def no_corpus_message(home: Home) -> str:

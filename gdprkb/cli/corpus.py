@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from enum import StrEnum
@@ -11,7 +10,8 @@ from typing import Annotated, Any
 
 import typer
 
-from gdprkb.cli.common import SOME_FAILED, app, open_store
+from gdprkb.cli.common import SOME_FAILED, app, fail, json_text, open_store, say
+from gdprkb.cli.filters import ArticleOpt, CountryOpt, FilterOpt, YearOpt, collect, selected_ids
 from gdprkb.corpus.citation_export import export_citations
 from gdprkb.corpus.export import export as export_cases
 from gdprkb.corpus.ingest import IngestResult, ingest, reparse
@@ -26,38 +26,6 @@ class Format(StrEnum):
     parquet = "parquet"
 
 
-class Kind(StrEnum):
-    """Decision kinds."""
-
-    dpa = "dpa"
-    court = "court"
-
-
-# The case filters, defined once and shared by `export` and `stats`.
-JurisdictionOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--jurisdiction", "-j", help="Only this jurisdiction (repeat for any of several)."
-    ),
-]
-ArticleOpt = Annotated[
-    list[int] | None,
-    typer.Option("--article", "-a", help="Only cases citing this GDPR article (repeatable: any)."),
-]
-YearOpt = Annotated[
-    list[int] | None,
-    typer.Option("--year", "-y", help="Only this year decided (else published); repeatable."),
-]
-YearFromOpt = Annotated[int | None, typer.Option("--year-from", help="Only from this year on.")]
-YearToOpt = Annotated[int | None, typer.Option("--year-to", help="Only up to this year.")]
-KindOpt = Annotated[Kind | None, typer.Option("--kind", "-k", help="Only DPA or court cases.")]
-AuthorityOpt = Annotated[
-    list[str] | None, typer.Option("--authority", help="Only this DPA or court (repeatable).")
-]
-OutcomeOpt = Annotated[
-    list[str] | None, typer.Option("--outcome", help="Only this outcome (repeatable).")
-]
-TypeOpt = Annotated[list[str] | None, typer.Option("--type", help="Only this type (repeatable).")]
 NoWarningsOpt = Annotated[
     bool,
     typer.Option(
@@ -71,31 +39,11 @@ JobsOpt = Annotated[
 ]
 
 
-_FILTERS: tuple[str, ...] = (
-    "jurisdiction",
-    "article",
-    "year",
-    "year_from",
-    "year_to",
-    "kind",
-    "authority",
-)
-_FILTERS += ("outcome", "type", "no_warnings")
-
-
-def _filters(args: dict[str, Any]) -> dict[str, Any]:
-    """The store filters among a command's arguments (pass `locals()`), unset ones left out."""
-    out = {k: args[k] for k in _FILTERS if args.get(k) not in (None, [], False)}
-    if "kind" in out:
-        out["kind"] = out["kind"].value
-    return out
-
-
 def _report(result: IngestResult, verb: str) -> None:
     head, *failures = result.summary_lines()
     typer.echo(head.replace("ingested", verb, 1))
     for line in failures:
-        typer.secho(line, err=True, fg=typer.colors.RED)
+        say(line, err=True, fg=typer.colors.RED)
     if result.failed:
         raise typer.Exit(SOME_FAILED)
 
@@ -139,15 +87,10 @@ def export_cmd(
     with_text: Annotated[
         bool, typer.Option("--with-text", help="CSV: add lead, facts, dispute, holding, ....")
     ] = False,
-    jurisdiction: JurisdictionOpt = None,
+    filter_: FilterOpt = None,
+    country: CountryOpt = None,
     article: ArticleOpt = None,
     year: YearOpt = None,
-    year_from: YearFromOpt = None,
-    year_to: YearToOpt = None,
-    kind: KindOpt = None,
-    authority: AuthorityOpt = None,
-    outcome: OutcomeOpt = None,
-    type: TypeOpt = None,
     no_warnings: NoWarningsOpt = False,
     citations: Annotated[
         bool,
@@ -159,16 +102,24 @@ def export_cmd(
     ] = False,
 ) -> None:
     """Export cases as CSV (Excel-ready UTF-8), JSONL (the record contract) or Parquet."""
-    filters = _filters(locals())
+    filters = collect(filter_, country, article, year)
     with open_store(ctx) as store:
+        ids = selected_ids(ctx, store, filters)
         try:
             if citations:
-                n = export_citations(store, format.value, out, **filters)
+                n = export_citations(store, format.value, out, page_id=ids, no_warnings=no_warnings)
             else:
-                n = export_cases(store, format.value, out, with_text=with_text, **filters)
+                n = export_cases(
+                    store, format.value, out, with_text=with_text, page_id=ids,
+                    no_warnings=no_warnings,
+                )  # fmt: skip
         except BrokenPipeError:  # `gdprkb export ... | head`: the reader has had enough
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            _drop_stdout()
             return
+        except OSError as err:  # a full disk, a device refusing data: never "exported"
+            if out is None:
+                _drop_stdout()
+            raise fail(f"cannot write {out or 'stdout'}: {err.strerror or err}") from None
     if citations:
         typer.echo(f"exported {n} citations" + (f" to {out}" if out else ""), err=True)
         return
@@ -176,31 +127,33 @@ def export_cmd(
     typer.echo(f"exported {n} {noun}" + (f" to {out}" if out else ""), err=True)
 
 
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so the unwritten rest is not flushed (and failed) at exit."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
 @app.command("stats")
 def stats_cmd(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
-    jurisdiction: JurisdictionOpt = None,
+    filter_: FilterOpt = None,
+    country: CountryOpt = None,
     article: ArticleOpt = None,
     year: YearOpt = None,
-    year_from: YearFromOpt = None,
-    year_to: YearToOpt = None,
-    kind: KindOpt = None,
-    authority: AuthorityOpt = None,
-    outcome: OutcomeOpt = None,
-    type: TypeOpt = None,
     no_warnings: NoWarningsOpt = False,
 ) -> None:
     """Count the stored cases per kind, jurisdiction, year and data-quality warning (after any
     filters)."""
-    filters = _filters(locals())
+    filters = collect(filter_, country, article, year)
     with open_store(ctx) as store:
+        ids = selected_ids(ctx, store, filters)
         pages = store.page_counts()
-        total = store.count_cases(**filters)
+        selected = {"page_id": ids, "no_warnings": no_warnings}
+        total = store.count_cases(**selected)
         groups: dict[str, list[tuple[Any, int]]] = {
-            by: store.counts(by, **filters) for by in ("kind", "jurisdiction", "year")
+            by: store.counts(by, **selected) for by in ("kind", "jurisdiction", "year")
         }
-        groups["warning"] = list(store.warning_counts(**filters))
+        groups["warning"] = list(store.warning_counts(**selected))
     # Years read best in order (unknown last); the others most frequent first.
     groups["year"].sort(key=lambda r: (r[0] is None, r[0] or 0))
     if as_json:
@@ -214,7 +167,7 @@ def stats_cmd(
                 for by, rows in groups.items()
             },
         }
-        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        typer.echo(json_text(data))
         return
     typer.echo(
         f"cases: {total}   article pages: {pages['article']}   "
@@ -224,7 +177,7 @@ def stats_cmd(
         typer.echo(f"\nby {by}:")
         width = max((len(_label(v)) for v, _ in rows), default=0)
         for value, n in rows:
-            typer.echo(f"  {_label(value):<{width}}  {n:>6}")
+            say(f"  {_label(value):<{width}}  {n:>6}")
 
 
 def _label(value: Any) -> str:

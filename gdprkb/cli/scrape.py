@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from gdprkb.cli.common import INTERRUPTED, SOME_FAILED, app, fail, home_of, open_store
+from gdprkb.cli.common import INTERRUPTED, SOME_FAILED, app, fail, home_of, open_store, say
 
 DEFAULT_WIKI = "https://gdprhub.eu"
 
@@ -88,7 +88,7 @@ def scrape(
         )
         summary = source.run(titles=wanted, limit=limit, prune=prune)
     for f in summary.failures[:20]:
-        typer.echo(f"failed: {f['title']}: {f['reason']}", err=True)
+        say(f"failed: {f['title']}: {f['reason']}", err=True)
     if len(summary.failures) > 20:
         typer.echo(f"... and {len(summary.failures) - 20} more (see the run log)", err=True)
     typer.echo(f"{wiki}: {summary.line()}")
@@ -139,7 +139,7 @@ def mirror(
         plan = Faults(kinds, first=fault_first, rate=fault_rate, seed=seed)
     m = Mirror(folder, faults=plan)
     for path, reason in m.skipped:
-        typer.echo(f"skipped {path}: {reason}", err=True)
+        say(f"skipped {path}: {reason}", err=True)
     if not m.titles():
         raise fail(f"{folder}: no saved wiki pages (*.html) to serve", SOME_FAILED)
     try:

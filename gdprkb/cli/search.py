@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import json
 import os
 import re
 import sys
@@ -18,10 +17,14 @@ from gdprkb.cli.common import (
     app,
     fail,
     home_of,
+    json_text,
     open_engine,
     open_index,
     open_store,
+    say,
 )
+from gdprkb.cli.filters import ArticleOpt, CountryOpt, FilterOpt, YearOpt, collect
+from gdprkb.corpus.present import terminal_safe
 from gdprkb.index.batch import Rewrite, search_lines
 from gdprkb.index.search import SearchResult
 from gdprkb.index.vocabulary import SORTS
@@ -55,45 +58,41 @@ def index_command(
     typer.echo(report.summary())
 
 
-def _parse_filters(items: list[str] | None) -> dict[str, list[str]]:
-    filters: dict[str, list[str]] = {}
-    for item in items or []:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip() or not value.strip():
-            raise fail(f"--filter {item!r}: expected FIELD=VALUE, e.g. --filter country=Spain")
-        filters.setdefault(name.strip().lower(), []).append(value.strip())
-    return filters
-
-
 def _terminal_snippet(snippet: str, color: bool) -> str:
-    def bold(m: re.Match[str]) -> str:
-        text = html.unescape(m.group(1))
-        return typer.style(text, bold=True) if color else f"[{text}]"
-
-    marked = re.sub(r'<b class="match">(.*?)</b>', bold, snippet)
-    return html.unescape(re.sub(r"<[^>]+>", "", marked))
+    """The snippet's HTML as terminal text: matches bold (or [bracketed] when piped)."""
+    # re.split with one group: even items are plain text, odd items the matched words.
+    parts = re.split(r'<b class="match">(.*?)</b>', snippet)
+    out = []
+    for i, part in enumerate(parts):
+        text = terminal_safe(html.unescape(re.sub(r"<[^>]+>", "", part)))
+        if i % 2:
+            text = typer.style(text, bold=True) if color else f"[{text}]"
+        out.append(text)
+    return "".join(out)
 
 
 def _print_result(res: SearchResult, color: bool) -> None:
     if res.total == 0:
-        typer.echo(f"No cases ({res.took_ms:.0f} ms) for: {res.query_used}")
+        say(f"No cases ({res.took_ms:.0f} ms) for: {res.query_used}")
     else:
         shown = f"{len(res.hits)} shown" if res.total > len(res.hits) else "all shown"
-        typer.echo(
+        say(
             f"{res.total:,} cases ({shown}, sorted by {res.sort}, {res.took_ms:.0f} ms) "
             f"for: {res.query_used}"
         )
     for warning in res.warnings:
-        typer.secho(f"note: {warning}", fg=typer.colors.YELLOW, err=True)
+        say(f"note: {warning}", fg=typer.colors.YELLOW, err=True)
     for i, hit in enumerate(res.hits, start=(res.page - 1) * res.page_size + 1):
         meta = [hit.date_decided or hit.date_published, hit.authority, hit.outcome]
         if hit.fine_amount:
             meta.append(f"fine {hit.fine_amount:,.0f} {hit.fine_currency or ''}".strip())
         if hit.gdpr_articles:
             meta.append("Art. " + ", ".join(map(str, hit.gdpr_articles[:8])))
-        typer.echo(f"\n{i}. {typer.style(hit.title, bold=True) if color else hit.title}")
-        typer.echo("   " + " · ".join(str(m) for m in meta if m))
-        typer.echo(f"   {hit.url}")
+        title = terminal_safe(hit.title)
+        typer.echo(f"\n{i}. {typer.style(title, bold=True) if color else title}")
+        say("   " + " · ".join(str(m) for m in meta if m))
+        # The page id first: `gdprkb show ID` opens the case.
+        say(f"   id {hit.page_id} · {hit.url}")
         if hit.snippet:
             typer.echo("   " + _terminal_snippet(hit.snippet, color))
     if res.facets and res.total:
@@ -101,7 +100,7 @@ def _print_result(res: SearchResult, color: bool) -> None:
         for name, values in res.facets.items():
             top = ", ".join(f"{v.value} ({v.count})" for v in values[:5])
             if top:
-                typer.echo(f"  {name}: {top}")
+                say(f"  {name}: {top}")
 
 
 def _print_translated_query(info: dict[str, Any]) -> None:
@@ -109,12 +108,12 @@ def _print_translated_query(info: dict[str, Any]) -> None:
     from gdprkb.translation.models import language_name
 
     if info.get("translated"):
-        typer.echo(
+        say(
             f"searched for: {info['query']}  (translated from "
             f"{language_name(info['source_lang'])}; --original searches the words as typed)"
         )
     elif info.get("note"):
-        typer.secho(f"note: {info['note']}", err=True, fg=typer.colors.YELLOW)
+        say(f"note: {info['note']}", err=True, fg=typer.colors.YELLOW)
 
 
 def _query_translator(ctx: typer.Context, lang: str | None, original: bool) -> Rewrite | None:
@@ -145,15 +144,19 @@ def _read_batch(path: str) -> list[str]:
 @app.command("search")
 def search_command(
     ctx: typer.Context,
-    query: Annotated[
-        str, typer.Argument(help="The query, e.g. '\"video surveillance\" employee'.")
-    ] = "",
-    filter_: Annotated[
+    words: Annotated[
         list[str] | None,
-        typer.Option(
-            "--filter", "-f", help="FIELD=VALUE, e.g. country=Spain, year=2021..2023 (repeatable)."
+        typer.Argument(
+            metavar="QUERY...",
+            help='The query, e.g. video surveillance employee, or \'"legitimate interest" '
+            "-fine' in quotes (a word starting with - needs quotes or `--` before it).",
+            show_default=False,
         ),
     ] = None,
+    filter_: FilterOpt = None,
+    country: CountryOpt = None,
+    article: ArticleOpt = None,
+    year: YearOpt = None,
     sort: Annotated[Sort, typer.Option("--sort", "-s", help="Result order.")] = RELEVANCE,
     limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="Hits per page.")] = 10,
     page: Annotated[int, typer.Option("--page", min=1, help="Which page of hits.")] = 1,
@@ -175,8 +178,9 @@ def search_command(
         bool, typer.Option("--original", help="Search the words as typed, even with --lang.")
     ] = False,
 ) -> None:
-    """Search the decisions (see README: query language). An empty query lists every case."""
-    filters = _parse_filters(filter_)
+    """Search the decisions (see docs/cli.md: query language). No query lists every case."""
+    query = " ".join(words or [])
+    filters = collect(filter_, country, article, year)
     lines = _read_batch(batch) if batch is not None else None
     kwargs: dict[str, Any] = {
         "filters": filters,
@@ -192,12 +196,12 @@ def search_command(
             for number, row, ok in search_lines(ix, lines, translate, **kwargs):
                 if not ok:
                     failed += 1
-                    typer.secho(
+                    say(
                         f"error: line {number} ({row['query']!r}): {row['error']}",
                         err=True,
                         fg="red",
                     )
-                sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
+                sys.stdout.write(json_text(row, indent=None) + "\n")
             if failed:
                 raise typer.Exit(SOME_FAILED)
             return
@@ -208,7 +212,7 @@ def search_command(
         out = res.to_dict()
         if translated is not None:
             out["translated_query"] = translated
-        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
+        typer.echo(json_text(out))
     else:
         if translated is not None:
             _print_translated_query(translated)
