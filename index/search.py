@@ -10,7 +10,8 @@ up a newer index generation written by `gdprkb index` meanwhile::
     res.total, res.took_ms, res.warnings, res.query_used, res.did_you_mean
     for hit in res.hits:      # Hit: the fields of corpus/hitfields.py (page_id, title, url,
         ...                   #  authority, date_decided, fine_amount, ...) plus score,
-                              #  snippet [(text, is_match)] and snippet_field
+                              #  snippet [(text, is_match)], snippet_field and evidence
+                              #  ("summary" | "translation", index/tiers.py)
     res.facets["jurisdiction"]    # [FacetValue(value="Spain", count=213, selected=True), ...]
     ix.all_page_ids(query, filters=..., sort=...)  # every match, in order (no row cap)
     ix.more_like_this(page_id, n=5)                # list[Hit], similar decisions
@@ -55,6 +56,7 @@ from gdprkb.index.schema import TEXT_FIELDS
 from gdprkb.index.searchers import Searchers
 from gdprkb.index.snippets import Segments, Snippeter, query_terms, to_html
 from gdprkb.index.suggest import did_you_mean
+from gdprkb.index.tiers import SUMMARY, TRANSLATION, Evidence, by_tier, summary_tree
 from gdprkb.index.vocabulary import SORTS, field_named
 
 TIME_LIMIT_S = 5.0  # the documented bound of one search, whatever the query
@@ -94,6 +96,7 @@ class Hit(HitFields):
     score: float | None = None
     snippet: Segments = field(default_factory=list)  # [(text, is_match)]
     snippet_field: str | None = None
+    evidence: Evidence | None = None  # where the words matched (index/tiers.py)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON form: the snippet as HTML (matches in <b class="match">, the rest escaped)."""
@@ -203,8 +206,10 @@ class SearchIndex:
         sort: str,
         limit: int,
         deadline: float,
-    ) -> tuple[np.ndarray, list[tuple[float | None, int]], bool]:
-        """(all matched docnums, ordered (score, docnum) for the first `limit`, timed out)."""
+        tier_q: wq.Query | None = None,
+    ) -> tuple[np.ndarray, list[tuple[float | None, int]], bool, np.ndarray | None]:
+        """(all matched docnums, ordered (score, docnum) for the first `limit`, timed out,
+        summary-tier docnums when `tier_q` is given and the sort is not relevance)."""
         child: _TopAndAll | _AllDocs = (
             _TopAndAll(max(limit, RERANK_DEPTH), deadline)
             if sort == "relevance"
@@ -219,10 +224,14 @@ class SearchIndex:
             matched = np.array(child.matched, dtype=np.int64)
             items = sorted(((s, -d) for s, d in child.items), key=lambda x: (-x[0], x[1]))
             items = rerank(searcher.reader(), compiled.proximity, items)[:limit]
-            return matched, [(s, d) for s, d in items], timed_out
+            return matched, [(s, d) for s, d in items], timed_out, None
         matched = np.array([d for _, d in child.items], dtype=np.int64)
-        ordered = table.order(matched, sort)[:limit]
-        return matched, [(None, int(d)) for d in ordered], timed_out
+        ordered = table.order(matched, sort)
+        summary = None
+        if tier_q is not None and not timed_out:
+            summary, timed_out = _docnums(searcher, tier_q, deadline)
+            ordered = by_tier(ordered, summary)
+        return matched, [(None, int(d)) for d in ordered[:limit]], timed_out, summary
 
     def _execute(
         self,
@@ -231,6 +240,7 @@ class SearchIndex:
         request: tuple[str, ql.Filters | None, str],
         limit: int,
         deadline: float,
+        tiers: bool = True,
     ) -> tuple[wq.Query, np.ndarray, list[tuple[float | None, int]], dict[str, Any]]:
         """Understand, compile, run (then the any-word fallback), all before one deadline."""
         query, filters, sort = request
@@ -240,15 +250,29 @@ class SearchIndex:
         warnings = list(understood.warnings)
         if sort == "relevance" and not understood.has_text:
             sort = "date"  # filters alone rank nothing: newest first
-        compiled = compile_query(understood.node, Context(searcher.reader(), table.values))
-        matched, ranked, timed_out = self._run(searcher, table, compiled, sort, limit, deadline)
+
+        def context() -> Context:
+            return Context(searcher.reader(), table.values)
+
+        def tier_query(node: ql.Node) -> wq.Query | None:
+            if not (tiers and understood.has_text):
+                return None
+            return compile_query(summary_tree(node), context()).query
+
+        compiled = compile_query(understood.node, context())
+        tier_q = tier_query(understood.node)
+        matched, ranked, timed_out, summary = self._run(
+            searcher, table, compiled, sort, limit, deadline, tier_q
+        )
         used = understood.used
         if matched.size == 0 and understood.fallback is not None and not timed_out:
-            loose = compile_query(understood.fallback, Context(searcher.reader(), table.values))
+            loose = compile_query(understood.fallback, context())
             loose.proximity = compiled.proximity  # the words as typed, in order
-            m2, r2, t2 = self._run(searcher, table, loose, sort, limit, deadline)
+            loose_tier_q = tier_query(understood.fallback)
+            m2, r2, t2, s2 = self._run(searcher, table, loose, sort, limit, deadline, loose_tier_q)
             if m2.size:
                 compiled, matched, ranked, timed_out = loose, m2, r2, t2
+                tier_q, summary = loose_tier_q, s2
                 used = understood.fallback_used
                 warnings.append(
                     "No case contains all of the words; showing cases with any of them."
@@ -266,6 +290,8 @@ class SearchIndex:
             "sort": sort,
             "selected": selected,
             "did_you_mean": suggestion,
+            "tier_q": tier_q,
+            "summary": summary,
         }
         return compiled.query, matched, ranked, info
 
@@ -278,21 +304,29 @@ class SearchIndex:
         page: int = 1,
         page_size: int = 20,
         facets: bool = True,
+        tiers: bool = True,
     ) -> SearchResult:
-        """One page of results for a query (see the module docstring)."""
+        """One page of results for a query (see the module docstring).
+
+        `tiers=False` turns evidence tiers off (sorted lists as before; for benchmarks).
+        """
         t0 = time.perf_counter()
         deadline = t0 + WORK_S
         page, page_size = max(1, int(page)), max(1, min(int(page_size), 1000))
         with self._searchers.get() as (searcher, table):
             q, matched, ranked, info = self._execute(
-                searcher, table, (query, filters, sort), page * page_size, deadline
+                searcher, table, (query, filters, sort), page * page_size, deadline, tiers
             )
             snip = Snippeter(query_terms(q))
             start = (page - 1) * page_size
+            shown = ranked[start : start + page_size]
+            evidence = _evidence(searcher, table, info, [d for _, d in shown], deadline)
             hits = []
-            for score, docnum in ranked[start : start + page_size]:
+            for score, docnum in shown:
                 late = time.perf_counter() > deadline  # the rest without snippets
-                hits.append(self._hit(searcher, docnum, score, None if late else snip))
+                hits.append(
+                    self._hit(searcher, docnum, score, None if late else snip, evidence.get(docnum))
+                )
                 if late and TIMED_OUT not in info["warnings"]:
                     info["warnings"].append(TIMED_OUT)
             counts = table.counts(matched, info["selected"]) if facets else {}
@@ -311,7 +345,12 @@ class SearchIndex:
         )
 
     def _hit(
-        self, searcher: Searcher, docnum: int, score: float | None, snip: Snippeter | None
+        self,
+        searcher: Searcher,
+        docnum: int,
+        score: float | None,
+        snip: Snippeter | None,
+        evidence: Evidence | None = None,
     ) -> Hit:
         reader = searcher.reader()
         stored = reader.stored_fields(docnum)
@@ -324,6 +363,7 @@ class SearchIndex:
             score=None if score is None else round(float(score), 4),
             snippet=snippet,
             snippet_field=section,
+            evidence=evidence,
         )
 
     def all_page_ids(
@@ -332,12 +372,13 @@ class SearchIndex:
         *,
         filters: ql.Filters | None = None,
         sort: str = "relevance",
+        tiers: bool = True,
     ) -> list[int]:
         """Page ids of every match, in result order (for "download these results")."""
         deadline = time.perf_counter() + WORK_S
         with self._searchers.get() as (searcher, table):
             _, _, ranked, _ = self._execute(
-                searcher, table, (query, filters, sort), max(table.size, 1), deadline
+                searcher, table, (query, filters, sort), max(table.size, 1), deadline, tiers
             )
             return [int(table.page_id[d]) for _, d in ranked]
 
@@ -357,7 +398,7 @@ class SearchIndex:
             warnings = list(dict.fromkeys([*understood.warnings, *compiled.warnings]))
             if check_only:
                 return set(), warnings
-            matched, _, timed_out = self._run(searcher, table, compiled, "date", 0, deadline)
+            matched, _, timed_out, _ = self._run(searcher, table, compiled, "date", 0, deadline)
             if timed_out:
                 raise TimeoutError(f"the search {query!r} took longer than {TIME_LIMIT_S:g} s")
             return {int(table.page_id[d]) for d in matched}, warnings
@@ -399,6 +440,35 @@ def machine_translation(reader: IndexReader, docnum: int) -> str:
             raw = sub.column_reader("mt_text")[docnum - offset]
             return raw.decode("utf-8") if isinstance(raw, bytes) else str(raw or "")
     return ""
+
+
+def _docnums(searcher: Searcher, q: wq.Query, deadline: float) -> tuple[np.ndarray, bool]:
+    """(every docnum matching `q`, timed out) within the search's deadline."""
+    child = _AllDocs(deadline)
+    timed_out = False
+    try:
+        searcher.search_with_collector(q, child)
+    except TimeLimit:
+        timed_out = True
+    return np.array([d for _, d in child.items], dtype=np.int64), timed_out
+
+
+def _evidence(
+    searcher: Searcher,
+    table: FacetTable,
+    info: dict[str, Any],
+    shown: list[int],
+    deadline: float,
+) -> dict[int, Evidence]:
+    """docnum -> evidence tier for the hits shown (empty when the query has no words)."""
+    tier_q, summary = info["tier_q"], info["summary"]
+    if tier_q is None or not shown:
+        return {}
+    if summary is None:  # relevance order: check only the hits shown, not every match
+        ids = [wq.Term("page_id", str(int(table.page_id[d]))) for d in shown]
+        summary, _ = _docnums(searcher, wq.And([tier_q, wq.Or(ids)]), deadline)
+    inside = set(summary.tolist())
+    return {d: SUMMARY if d in inside else TRANSLATION for d in shown}
 
 
 def _selected(filters: ql.Filters | None, table: FacetTable) -> dict[str, list[str]]:

@@ -72,14 +72,14 @@ def test_search_filter_open_case_in_chromium(served: str, sample_home: Path, sho
         case = store.get_case(page_id)
         assert case is not None and case.jurisdiction == "Spain"
         link.click()
-        page.get_by_role("heading", name=case.title).wait_for()
+        page.get_by_role("heading", level=1, name=case.title, exact=True).wait_for()
         page.wait_for_url(f"**case={page_id}&*")
         page.wait_for_timeout(300)
         page.screenshot(path=str(shots / "case.png"))
 
         # The URL alone restores the view: reload lands on the same case.
         page.reload()
-        page.get_by_role("heading", name=case.title).wait_for(timeout=30_000)
+        page.get_by_role("heading", level=1, name=case.title, exact=True).wait_for(timeout=30_000)
         page.get_by_text("Back to results").click()
         page.locator(f".st-key-card_{page_id}").wait_for()
         expect(page.locator(".st-key-w_q input")).to_have_value(QUERY)

@@ -179,7 +179,7 @@ def test_results_open_in_new_tabs_and_in_place(
     tab.wait_for_load_state()
     case = Store(Home(home).db).get_case(ids[1])
     assert case is not None
-    tab.get_by_role("heading", name=case.title).wait_for()
+    tab.get_by_role("heading", level=1, name=case.title, exact=True).wait_for()
     assert f"case={ids[1]}" in tab.url and "case=" not in page.url
     tab.close()
     # Plain click: the case in place, with Back to the results.
@@ -187,7 +187,7 @@ def test_results_open_in_new_tabs_and_in_place(
     page.wait_for_url(f"**case={ids[0]}*")
     first = Store(Home(home).db).get_case(ids[0])
     assert first is not None
-    page.get_by_role("heading", name=first.title).wait_for()
+    page.get_by_role("heading", level=1, name=first.title, exact=True).wait_for()
 
 
 def test_back_and_forward_walk_the_views_seen(page: Page, served: str, home: Path) -> None:
@@ -201,23 +201,23 @@ def test_back_and_forward_walk_the_views_seen(page: Page, served: str, home: Pat
         int(urllib.parse.parse_qs(urllib.parse.urlsplit(first_url).query)["case"][0])
     )
     assert first is not None
-    page.get_by_role("heading", name=first.title).wait_for()
+    page.get_by_role("heading", level=1, name=first.title, exact=True).wait_for()
     similar = page.locator('[class*="st-key-similar_"] a[href^="?case="]').first
     similar_id = int(re.search(r"case=(\d+)", similar.get_attribute("href") or "").group(1))  # type: ignore[union-attr]
     other = store.get_case(similar_id)
     assert other is not None
     similar.click()
-    page.get_by_role("heading", name=other.title).wait_for()
+    page.get_by_role("heading", level=1, name=other.title, exact=True).wait_for()
     page.go_back()
-    page.get_by_role("heading", name=first.title).wait_for()
+    page.get_by_role("heading", level=1, name=first.title, exact=True).wait_for()
     assert page.url == first_url
     page.go_back()
     assert shown_total(page) == search_total
     expect(page.locator(".st-key-w_q input")).to_have_value("bitcoin")
     page.go_forward()
-    page.get_by_role("heading", name=first.title).wait_for()
+    page.get_by_role("heading", level=1, name=first.title, exact=True).wait_for()
     page.go_forward()
-    page.get_by_role("heading", name=other.title).wait_for()
+    page.get_by_role("heading", level=1, name=other.title, exact=True).wait_for()
     # "Back to results" still leads to the search the case was opened from.
     page.get_by_text("Back to results").click()
     assert shown_total(page) == search_total

@@ -10,6 +10,7 @@ import re
 
 import streamlit as st
 
+from gdprkb.index.tiers import EVIDENCE_LABELS
 from gdprkb.webapp import links
 from gdprkb.webapp.hits import Hit
 from gdprkb.webapp.text import fine_label, md_escape, nowrap, snippet_markdown
@@ -60,6 +61,8 @@ def render_card(hit: Hit, view: View) -> None:
             lines.append(
                 " · ".join(links.article_link(a, "Art. " + ", ".join(provs)) for a, provs in groups)
             )
+        if hit.evidence in EVIDENCE_LABELS:  # a small caption: not about the query's topic
+            lines.append(":material/translate: *" + md_escape(EVIDENCE_LABELS[hit.evidence]) + "*")
         snippet = snippet_markdown(hit.snippet)
         # One markdown element per card body: fewer elements render faster in the browser.
         st.markdown("  \n".join(lines[:1]) + "\n\n" + "  \n".join(lines[1:]) + "\n\n" + snippet)

@@ -32,6 +32,8 @@ MAX_BARS = 40
 # Whole decisions only on count axes.
 _COUNT_AXIS = alt.Axis(tickMinStep=1, format="d")
 _YEAR_AXIS = alt.Axis(format="%Y", tickCount="year", labelAngle=0)
+# Every category named: one bar per label, no labels dropped for overlap.
+_CATEGORY_AXIS = alt.Axis(labelOverlap=False, labelLimit=260)
 
 
 def frame(rows: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
@@ -102,7 +104,7 @@ def per_category(df: pd.DataFrame, col: str, title: str, limit: int = MAX_BARS) 
         .mark_bar()
         .encode(
             x=alt.X("decisions:Q", title="Decisions", axis=_COUNT_AXIS),
-            y=alt.Y(f"{col}:N", sort="-x", title=None),
+            y=alt.Y(f"{col}:N", sort="-x", title=None, axis=_CATEGORY_AXIS),
             tooltip=[col, "decisions"],
         )
         .properties(height=alt.Step(18))
@@ -147,7 +149,7 @@ def fines_by(df: pd.DataFrame, col: str, currency: str) -> alt.Chart:
     else:
         data = _fold(data, col, "total", MAX_BARS)
         x = alt.X("total:Q", title=f"Total fines ({unit})", axis=amount_axis)
-        y = alt.Y(f"{col}:N", sort="-x", title=None)
+        y = alt.Y(f"{col}:N", sort="-x", title=None, axis=_CATEGORY_AXIS)
         tooltip.insert(0, alt.Tooltip(f"{col}:N"))
         chart = alt.Chart(data, title=f"Fines by {label} ({unit})").properties(height=alt.Step(18))
     return chart.mark_bar().encode(x=x, y=y, tooltip=tooltip)

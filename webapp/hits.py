@@ -36,6 +36,7 @@ class Hit:
     provisions: list[str] = field(default_factory=list)
     snippet: list[tuple[str, bool]] = field(default_factory=list)  # [(text, is_match)]
     appeal: str | None = None  # "Appealed - Overturned · VG Wien: Upheld", where known
+    evidence: str | None = None  # "summary" | "translation" (index/tiers.py), None: no words
 
 
 @dataclass
@@ -89,6 +90,7 @@ def hit_of(h: index_search.Hit) -> Hit:
         articles=list(h.gdpr_articles),
         provisions=list(h.gdpr_provisions),
         snippet=h.snippet,
+        evidence=getattr(h, "evidence", None),
     )
 
 

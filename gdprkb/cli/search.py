@@ -25,6 +25,7 @@ from gdprkb.cli.filters import ArticleOpt, CountryOpt, FilterOpt, YearOpt, colle
 from gdprkb.corpus.present import terminal_safe
 from gdprkb.index.batch import Rewrite, search_lines
 from gdprkb.index.search import SearchResult
+from gdprkb.index.tiers import EVIDENCE_LABELS
 from gdprkb.index.vocabulary import SORTS
 
 # Result orders, named once in index/vocabulary.py.
@@ -89,6 +90,8 @@ def _print_result(res: SearchResult, color: bool) -> None:
         say("   " + " · ".join(str(m) for m in meta if m))
         # The page id first: `gdprkb show ID` opens the case.
         say(f"   id {hit.page_id} · {hit.url}")
+        if hit.evidence in EVIDENCE_LABELS:
+            say(f"   ({EVIDENCE_LABELS[hit.evidence]})")
         if hit.snippet:
             typer.echo("   " + _terminal_snippet(hit.snippet, color))
     if res.facets and res.total:
