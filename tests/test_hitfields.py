@@ -36,7 +36,7 @@ def test_the_index_stores_exactly_the_hit_fields() -> None:
 def test_a_hit_is_the_hit_fields_plus_score_and_snippet() -> None:
     own = [f.name for f in dataclasses.fields(Hit)]
     assert own[: len(HIT_FIELDS)] == list(HIT_FIELDS)
-    assert own[len(HIT_FIELDS) :] == ["score", "snippet", "snippet_field"]
+    assert own[len(HIT_FIELDS) :] == ["score", "snippet", "snippet_field", "evidence"]
     hit = Hit(**hit_fields(CASE), score=1.0, snippet=[("A ", False), ("summary", True)])
     assert hit.to_dict()["snippet"] == 'A <b class="match">summary</b>'
 
