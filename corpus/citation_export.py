@@ -7,14 +7,12 @@ text (as written), kind (cjeu, ecli, link, national), key (normalised), section.
 from __future__ import annotations
 
 import csv
-import io
 import json
-import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
-from gdprkb.corpus.export import FORMATS, _atomic
+from gdprkb.corpus.export import write_out
 from gdprkb.corpus.store import Store
 
 EDGE_COLUMNS = ("citing", "cited", "text", "kind", "key", "section")
@@ -52,27 +50,11 @@ def export_citations(store: Store, fmt: str, out: str | Path | None = None, **fi
     """Write every reference as an edge to `out` (stdout when None; not for Parquet) in `fmt`
     ("csv", "jsonl" or "parquet"); `filters` (those of `Store.iter_cases`) select the citing
     cases. Return the number of edges written."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown export format {fmt!r}; use one of: {', '.join(FORMATS)}")
     edges: Iterable[dict[str, Any]] = store.citation_edges()
     # page_id=[] (a search without hits) selects no citing case; None or False selects all.
     if any(v is not None and v is not False for v in filters.values()):
         citing = {int(d["page_id"]) for d in store.iter_case_dicts(**filters)}
         edges = (e for e in edges if e["citing"] in citing)
-    if out is None:
-        if fmt == "parquet":
-            raise ValueError("Parquet is binary: give a file with --out")
-        sys.stdout.flush()
-        stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
-        try:
-            return _write(edges, fmt, stream)
-        finally:
-            stream.flush()
-            stream.detach()
-    path = Path(out)
-    if fmt == "parquet":
-        with _atomic(path, "wb") as fb:
-            return _write_parquet(edges, fb)
-    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-    with _atomic(path, "w", encoding=encoding, newline="") as ft:
-        return _write(edges, fmt, ft)
+    return write_out(
+        out, fmt, lambda fp: _write(edges, fmt, fp), lambda fb: _write_parquet(edges, fb)
+    )

@@ -15,7 +15,7 @@ import json
 import os
 import stat
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
@@ -223,9 +223,26 @@ def export(
 ) -> int:
     """Export the cases matching `filters` to `out` (stdout when None; not for Parquet) in
     `fmt` ("csv", "jsonl" or "parquet"); return the number of cases written."""
+    cases = store.iter_case_dicts(**filters)
+
+    def text(fp: IO[str]) -> int:
+        if fmt == "csv":
+            return write_csv(cases, fp, with_text=with_text)
+        return write_jsonl(cases, fp)
+
+    return write_out(out, fmt, text, lambda fb: write_parquet(cases, fb, with_text=with_text))
+
+
+def write_out(
+    out: str | Path | None,
+    fmt: str,
+    text: Callable[[IO[str]], int],
+    binary: Callable[[IO[bytes]], int],
+) -> int:
+    """Send one export to `out` (stdout when None; not for Parquet; a file atomically):
+    `text` writes CSV or JSONL to a text stream, `binary` Parquet to a byte stream."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; use one of: {', '.join(FORMATS)}")
-    cases = store.iter_case_dicts(**filters)
     if out is None:
         if fmt == "parquet":
             raise ValueError("Parquet is binary: give a file with --out")
@@ -234,18 +251,15 @@ def export(
         try:
             if fmt == "csv":
                 stream.write("\ufeff")
-                return write_csv(cases, stream, with_text=with_text)
-            return write_jsonl(cases, stream)
+            return text(stream)
         finally:
             stream.flush()
             stream.detach()
     path = Path(out)
     if fmt == "parquet":
         with _atomic(path, "wb") as fb:
-            return write_parquet(cases, fb, with_text=with_text)
+            return binary(fb)
     # utf-8-sig writes the BOM Excel needs to read UTF-8; pandas and csv skip it.
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
     with _atomic(path, "w", encoding=encoding, newline="") as ft:
-        if fmt == "csv":
-            return write_csv(cases, ft, with_text=with_text)
-        return write_jsonl(cases, ft)
+        return text(ft)
