@@ -83,7 +83,7 @@ def test_warning_text() -> None:
 def test_is_flagged_reads_a_search_hit_too() -> None:
     from gdprkb.index.search import Hit
 
-    hit = Hit(page_id=1, title="t", url="u", score=1.0, snippet="", fine_amount=-3.0)
+    hit = Hit(page_id=1, title="t", url="u", kind="dpa", score=1.0, fine_amount=-3.0)
     assert not is_flagged(hit, "fine_amount")
     hit.warnings = ["fine_negative"]
     assert is_flagged(hit, "fine_amount") and not is_flagged(hit, "year")
