@@ -22,11 +22,12 @@ from __future__ import annotations
 import os
 import shutil
 import statistics
-import sys
 import tempfile
 import time
 from contextlib import closing
 from pathlib import Path
+
+from bench_ingest import sample_dir  # the script's folder is on sys.path
 
 from gdprkb.corpus.alerts import AlertStore
 from gdprkb.corpus.store import Store
@@ -37,7 +38,6 @@ from gdprkb.index.search import SearchIndex
 from gdprkb.scraper.gdprhub import GDPRhub
 from gdprkb.scraper.mirror import Mirror
 
-REPO = Path(__file__).resolve().parent.parent
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
 WORDS = [
     "camera", "consent", "cookies", "email", "marketing", "employee", "health", "school",
@@ -45,14 +45,6 @@ WORDS = [
     "fine", "child", "biometric", "location",
 ]  # fmt: skip
 FILTERS = [{}, {"country": ["Spain"]}, {"country": ["Germany"]}, {"year": ["2020..2023"]}]
-
-
-def sample_dir() -> Path:
-    """The pages to serve: argv[1], $GDPRKB_SAMPLE_PAGES or ../shared/gdprhub/pages."""
-    if len(sys.argv) > 1:
-        return Path(sys.argv[1])
-    env = os.environ.get("GDPRKB_SAMPLE_PAGES")
-    return Path(env) if env else REPO.parent / "shared" / "gdprhub" / "pages"
 
 
 def alerts_to_add() -> list[tuple[str, str, dict[str, list[str]]]]:

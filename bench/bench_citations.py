@@ -23,23 +23,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from bench_ingest import fresh_ingest, sample_dir  # the script's folder is on sys.path
+
 from gdprkb.corpus import citations, citegraph
-from gdprkb.corpus.ingest import ingest
 from gdprkb.corpus.parse import parse_page
 from gdprkb.corpus.record import CaseRecord
 from gdprkb.corpus.store import Store
 from gdprkb.corpus.workers import default_jobs
 
-REPO = Path(__file__).resolve().parent.parent
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
-
-
-def sample_dir() -> Path:
-    """The pages: argv[1], $GDPRKB_SAMPLE_PAGES or ../shared/gdprhub/pages."""
-    if len(sys.argv) > 1:
-        return Path(sys.argv[1])
-    env = os.environ.get("GDPRKB_SAMPLE_PAGES")
-    return Path(env) if env else REPO.parent / "shared" / "gdprhub" / "pages"
 
 
 class _Off:
@@ -57,10 +49,7 @@ class _Off:
 def _ingest(pages: Path, db: Path, jobs: int) -> None:
     for f in db.parent.glob(db.name + "*"):
         f.unlink()
-    with Store(db) as store:
-        result = ingest(store, [pages], progress=False, jobs=jobs)
-    if result.failed:
-        sys.exit(f"{len(result.failed)} pages failed, e.g. {result.failed[0]}")
+    fresh_ingest(pages, db, jobs)
 
 
 def main() -> None:
