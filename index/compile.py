@@ -117,7 +117,10 @@ def _combine(cls: type[wq.And] | type[wq.Or], parts: list[wq.Query]) -> wq.Query
 def _fields(name: str | None) -> list[str]:
     spec = field_named(name) if name else None
     if spec is None or not spec.text_fields:  # plain words, `text:`
-        return [f for f, weight in TEXT_FIELDS.items() if weight > 0]
+        # "exact" (all the text) first: past the deadline an OR keeps only the alternatives
+        # it has read (index/execute.py), and that one alone finds most of the matches.
+        fields = [f for f, weight in TEXT_FIELDS.items() if weight > 0]
+        return sorted(fields, key=lambda f: f != "exact")
     return list(spec.text_fields)
 
 

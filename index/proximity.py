@@ -3,12 +3,15 @@
 Scoring a phrase for every match costs more than the search (positions for each document);
 instead the top RERANK_DEPTH hits by BM25F are re-scored: each gets
 score × (1 + WEIGHT × share of consecutive query words found in that order within SLOP words),
-read from the positions of the unstemmed "exact" field of those few documents only.
+read from the positions of the unstemmed "exact" field of those few documents only (the
+search has read those postings already: index/execute.py keeps them for the search).
 """
 
 from __future__ import annotations
 
-from whoosh.reading import IndexReader
+import numpy as np
+
+from gdprkb.index.execute import Postings
 
 FIELD = "exact"
 RERANK_DEPTH = 100
@@ -16,30 +19,25 @@ SLOP = 3
 WEIGHT = 2.0
 
 
-def closeness(reader: IndexReader, terms: list[str], docnums: list[int]) -> dict[int, float]:
+def closeness(postings: Postings, terms: list[str], docnums: list[int]) -> dict[int, float]:
     """docnum -> share (0..1) of consecutive term pairs that stand within SLOP words, in order."""
     if len(terms) < 2 or not docnums:
         return {}
-    wanted = sorted(set(docnums))
+    wanted = np.asarray(sorted(set(docnums)), dtype=np.int64)
+    decode = postings.searcher.schema[FIELD].format.decoder("positions")
     positions: dict[str, dict[int, list[int]]] = {}
     for term in set(terms):
-        found: dict[int, list[int]] = {}
-        positions[term] = found
-        if not reader.doc_frequency(FIELD, term):
-            continue
-        m = reader.postings(FIELD, term)
-        for doc in wanted:
-            if not m.is_active():
-                break
-            if m.id() < doc:
-                m.skip_to(doc)
-                if not m.is_active():
-                    break
-            if m.id() == doc:
-                found[doc] = m.value_as("positions")
+        # The search has read these postings already (the exact field is one it matches).
+        found = postings.get(FIELD, term)
+        at = np.searchsorted(found.ids, wanted)
+        hit = at < found.ids.size
+        hit[hit] = found.ids[at[hit]] == wanted[hit]
+        positions[term] = {
+            int(d): decode(found.values[i]) for d, i in zip(wanted[hit], at[hit], strict=True)
+        }
     pairs = list(zip(terms, terms[1:], strict=False))
     out: dict[int, float] = {}
-    for doc in wanted:
+    for doc in wanted.tolist():
         near = 0
         for a, b in pairs:
             pa, pb = positions[a].get(doc), positions[b].get(doc)
@@ -62,11 +60,11 @@ def _near(first: list[int], second: list[int]) -> bool:
 
 
 def rerank(
-    reader: IndexReader, terms: list[str], ranked: list[tuple[float, int]]
+    postings: Postings, terms: list[str], ranked: list[tuple[float, int]]
 ) -> list[tuple[float, int]]:
     """`ranked` (score, docnum), best first, with its first RERANK_DEPTH re-scored and re-sorted."""
     head, tail = ranked[:RERANK_DEPTH], ranked[RERANK_DEPTH:]
-    close = closeness(reader, terms, [d for _, d in head])
+    close = closeness(postings, terms, [d for _, d in head])
     if not close:
         return ranked
     scored = [(s * (1 + WEIGHT * close.get(d, 0.0)), d) for s, d in head]

@@ -42,14 +42,14 @@ from typing import Any
 import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as wq
-from whoosh.collectors import TopCollector, UnsortedCollector
 from whoosh.reading import IndexReader
-from whoosh.searching import Searcher, TimeLimit
+from whoosh.searching import Searcher
 
 from gdprkb.corpus.hitfields import HitFields
 from gdprkb.index import querylang as ql
 from gdprkb.index.build import is_complete
 from gdprkb.index.compile import Compiled, Context, compile_query
+from gdprkb.index.execute import Postings, evaluate, top
 from gdprkb.index.facets import FacetTable, FacetValue
 from gdprkb.index.proximity import RERANK_DEPTH, rerank
 from gdprkb.index.schema import TEXT_FIELDS
@@ -63,7 +63,6 @@ TIME_LIMIT_S = 5.0  # the documented bound of one search, whatever the query
 # Matching and snippets stop here, so that what follows (hits without snippets, facet counts
 # over the matches so far) is done within TIME_LIMIT_S.
 WORK_S = 0.8 * TIME_LIMIT_S
-CHECK_EVERY = 63  # the clock is read every 64 matches (a match may cost ~5 ms with 64 terms)
 FEW = 3  # at most this many results: the query may hold a typo (index/suggest.py)
 TIMED_OUT = (
     f"The search took longer than {TIME_LIMIT_S:g}s and was stopped; results are incomplete. "
@@ -131,42 +130,6 @@ class SearchResult:
         return d
 
 
-class _TopAndAll(TopCollector):
-    """Top-N by score that also remembers every matching docnum (for facet counts)."""
-
-    def __init__(self, limit: int, deadline: float) -> None:
-        # No block-quality skipping and no matcher replacement: both may skip documents (and
-        # drop optional parts of a match) once the top N is full, but facets and totals need
-        # every match, and the scores must not depend on the page asked for.
-        super().__init__(limit=limit, usequality=False, replace=0)
-        self.matched: list[int] = []
-        self.deadline = deadline
-
-    def _collect(self, global_docnum: int, score: float) -> Any:
-        self.matched.append(global_docnum)
-        # A clock check every CHECK_EVERY + 1 matches instead of TimeLimitCollector's timer
-        # thread, which costs more than a whole small search.
-        if not len(self.matched) & CHECK_EVERY and time.perf_counter() > self.deadline:
-            raise TimeLimit
-        return super()._collect(global_docnum, score)
-
-
-class _AllDocs(UnsortedCollector):
-    """Every matching docnum, unscored (for date and fine order), within a deadline."""
-
-    def __init__(self, deadline: float) -> None:
-        super().__init__()
-        self.deadline = deadline
-
-    def sort_key(self, sub_docnum: int) -> Any:
-        return sub_docnum
-
-    def collect(self, sub_docnum: int) -> Any:
-        self.items.append((None, self.offset + sub_docnum))
-        if not len(self.items) & CHECK_EVERY and time.perf_counter() > self.deadline:
-            raise TimeLimit
-
-
 class SearchIndex:
     """An open index: one searcher, refreshed when a newer generation is committed."""
 
@@ -188,58 +151,46 @@ class SearchIndex:
     @property
     def doc_count(self) -> int:
         """Number of cases in the index (current generation)."""
-        with self._searchers.get() as (searcher, _):
+        with self._searchers.get() as (searcher, _, _):
             return int(searcher.doc_count())
 
     def facet_values(self, name: str) -> list[str]:
         """Every value of a facet present in the index (a field name or alias)."""
         spec = field_named(name)
         facet = spec.facet if spec and spec.facet else name
-        with self._searchers.get() as (_, table):
+        with self._searchers.get() as (_, table, _):
             return list(table.values.get(facet, []))
 
     def _run(
         self,
-        searcher: Searcher,
+        postings: Postings,
         table: FacetTable,
         compiled: Compiled,
         sort: str,
         limit: int,
-        deadline: float,
         tier_q: wq.Query | None = None,
     ) -> tuple[np.ndarray, list[tuple[float | None, int]], bool, np.ndarray | None]:
         """(all matched docnums, ordered (score, docnum) for the first `limit`, timed out,
-        summary-tier docnums when `tier_q` is given and the sort is not relevance)."""
-        child: _TopAndAll | _AllDocs = (
-            _TopAndAll(max(limit, RERANK_DEPTH), deadline)
-            if sort == "relevance"
-            else _AllDocs(deadline)
-        )
-        timed_out = False
-        try:
-            searcher.search_with_collector(compiled.query, child)
-        except TimeLimit:
-            timed_out = True
-        if isinstance(child, _TopAndAll):
-            matched = np.array(child.matched, dtype=np.int64)
-            items = sorted(((s, -d) for s, d in child.items), key=lambda x: (-x[0], x[1]))
-            items = rerank(searcher.reader(), compiled.proximity, items)[:limit]
-            return matched, [(s, d) for s, d in items], timed_out, None
-        matched = np.array([d for _, d in child.items], dtype=np.int64)
+        the summary-tier mask over all documents when `tier_q` is given)."""
+        mask, scores = evaluate(compiled.query, postings)
+        # Postings are shared: the tier query reads only terms the query has read.
+        summary = None if tier_q is None else evaluate(tier_q, postings)[0] & mask
+        matched = np.flatnonzero(mask)
+        if sort == "relevance":
+            ranked = top(mask, scores, max(limit, RERANK_DEPTH))
+            items = rerank(postings, compiled.proximity, ranked)[:limit]
+            return matched, [(s, d) for s, d in items], postings.cut, summary
         ordered = table.order(matched, sort)
-        summary = None
-        if tier_q is not None and not timed_out:
-            summary, timed_out = _docnums(searcher, tier_q, deadline)
+        if summary is not None:
             ordered = by_tier(ordered, summary)
-        return matched, [(None, int(d)) for d in ordered[:limit]], timed_out, summary
+        return matched, [(None, int(d)) for d in ordered[:limit]], postings.cut, summary
 
     def _execute(
         self,
-        searcher: Searcher,
+        postings: Postings,
         table: FacetTable,
         request: tuple[str, ql.Filters | None, str],
         limit: int,
-        deadline: float,
         tiers: bool = True,
     ) -> tuple[wq.Query, np.ndarray, list[tuple[float | None, int]], dict[str, Any]]:
         """Understand, compile, run (then the any-word fallback), all before one deadline."""
@@ -250,6 +201,8 @@ class SearchIndex:
         warnings = list(understood.warnings)
         if sort == "relevance" and not understood.has_text:
             sort = "date"  # filters alone rank nothing: newest first
+
+        searcher = postings.searcher
 
         def context() -> Context:
             return Context(searcher.reader(), table.values)
@@ -262,14 +215,14 @@ class SearchIndex:
         compiled = compile_query(understood.node, context())
         tier_q = tier_query(understood.node)
         matched, ranked, timed_out, summary = self._run(
-            searcher, table, compiled, sort, limit, deadline, tier_q
+            postings, table, compiled, sort, limit, tier_q
         )
         used = understood.used
         if matched.size == 0 and understood.fallback is not None and not timed_out:
             loose = compile_query(understood.fallback, context())
             loose.proximity = compiled.proximity  # the words as typed, in order
             loose_tier_q = tier_query(understood.fallback)
-            m2, r2, t2, s2 = self._run(searcher, table, loose, sort, limit, deadline, loose_tier_q)
+            m2, r2, t2, s2 = self._run(postings, table, loose, sort, limit, loose_tier_q)
             if m2.size:
                 compiled, matched, ranked, timed_out = loose, m2, r2, t2
                 tier_q, summary = loose_tier_q, s2
@@ -281,7 +234,9 @@ class SearchIndex:
         if timed_out:
             warnings.append(TIMED_OUT)
         suggestion = None
-        if (matched.size <= FEW or used != understood.used) and time.perf_counter() < deadline:
+        if (
+            matched.size <= FEW or used != understood.used
+        ) and time.perf_counter() < postings.deadline:
             suggestion = did_you_mean(searcher.reader(), query, understood.node)
         selected = _selected(filters, table)
         info = {
@@ -313,14 +268,15 @@ class SearchIndex:
         t0 = time.perf_counter()
         deadline = t0 + WORK_S
         page, page_size = max(1, int(page)), max(1, min(int(page_size), 1000))
-        with self._searchers.get() as (searcher, table):
+        with self._searchers.get() as (searcher, table, stats):
+            postings = Postings(searcher, stats, deadline)
             q, matched, ranked, info = self._execute(
-                searcher, table, (query, filters, sort), page * page_size, deadline, tiers
+                postings, table, (query, filters, sort), page * page_size, tiers
             )
             snip = Snippeter(query_terms(q))
             start = (page - 1) * page_size
             shown = ranked[start : start + page_size]
-            evidence = _evidence(searcher, table, info, [d for _, d in shown], deadline)
+            evidence = _evidence(info["summary"], [d for _, d in shown])
             hits = []
             for score, docnum in shown:
                 late = time.perf_counter() > deadline  # the rest without snippets
@@ -376,9 +332,13 @@ class SearchIndex:
     ) -> list[int]:
         """Page ids of every match, in result order (for "download these results")."""
         deadline = time.perf_counter() + WORK_S
-        with self._searchers.get() as (searcher, table):
+        with self._searchers.get() as (searcher, table, stats):
             _, _, ranked, _ = self._execute(
-                searcher, table, (query, filters, sort), max(table.size, 1), deadline, tiers
+                Postings(searcher, stats, deadline),
+                table,
+                (query, filters, sort),
+                max(table.size, 1),
+                tiers,
             )
             return [int(table.page_id[d]) for _, d in ranked]
 
@@ -393,19 +353,20 @@ class SearchIndex:
         """
         deadline = time.perf_counter() + WORK_S
         understood = ql.understand(query, filters)
-        with self._searchers.get() as (searcher, table):
+        with self._searchers.get() as (searcher, table, stats):
             compiled = compile_query(understood.node, Context(searcher.reader(), table.values))
             warnings = list(dict.fromkeys([*understood.warnings, *compiled.warnings]))
             if check_only:
                 return set(), warnings
-            matched, _, timed_out, _ = self._run(searcher, table, compiled, "date", 0, deadline)
+            postings = Postings(searcher, stats, deadline)
+            matched, _, timed_out, _ = self._run(postings, table, compiled, "date", 0)
             if timed_out:
                 raise TimeoutError(f"the search {query!r} took longer than {TIME_LIMIT_S:g} s")
             return {int(table.page_id[d]) for d in matched}, warnings
 
     def more_like_this(self, page_id: int, n: int = 5) -> list[Hit]:
         """Up to n decisions whose summaries share the most distinctive terms with this one."""
-        with self._searchers.get() as (searcher, _):
+        with self._searchers.get() as (searcher, _, _):
             docnum = searcher.document_number(page_id=str(page_id))
             if docnum is None:
                 return []
@@ -442,33 +403,11 @@ def machine_translation(reader: IndexReader, docnum: int) -> str:
     return ""
 
 
-def _docnums(searcher: Searcher, q: wq.Query, deadline: float) -> tuple[np.ndarray, bool]:
-    """(every docnum matching `q`, timed out) within the search's deadline."""
-    child = _AllDocs(deadline)
-    timed_out = False
-    try:
-        searcher.search_with_collector(q, child)
-    except TimeLimit:
-        timed_out = True
-    return np.array([d for _, d in child.items], dtype=np.int64), timed_out
-
-
-def _evidence(
-    searcher: Searcher,
-    table: FacetTable,
-    info: dict[str, Any],
-    shown: list[int],
-    deadline: float,
-) -> dict[int, Evidence]:
+def _evidence(summary: np.ndarray | None, shown: list[int]) -> dict[int, Evidence]:
     """docnum -> evidence tier for the hits shown (empty when the query has no words)."""
-    tier_q, summary = info["tier_q"], info["summary"]
-    if tier_q is None or not shown:
+    if summary is None:
         return {}
-    if summary is None:  # relevance order: check only the hits shown, not every match
-        ids = [wq.Term("page_id", str(int(table.page_id[d]))) for d in shown]
-        summary, _ = _docnums(searcher, wq.And([tier_q, wq.Or(ids)]), deadline)
-    inside = set(summary.tolist())
-    return {d: SUMMARY if d in inside else TRANSLATION for d in shown}
+    return {d: SUMMARY if summary[d] else TRANSLATION for d in shown}
 
 
 def _selected(filters: ql.Filters | None, table: FacetTable) -> dict[str, list[str]]:

@@ -4,10 +4,10 @@ A Whoosh reader reads its files through file objects it keeps (seek, then read),
 searcher must never serve two searches at once. Instead of one lock held across whole searches
 (which made every session of the app wait for the slowest), each search takes a searcher of
 the current index generation from a small pool and puts it back after; only that hand-over
-holds the lock. The facet table (index/facets.py: plain arrays, read-only once built) is shared
-by all searchers of a generation. When `gdprkb index` commits a newer generation, the next
-search opens a fresh searcher and table; searchers of older generations are closed as they
-come back.
+holds the lock. The facet table (index/facets.py) and scoring statistics (index/execute.py),
+plain arrays read-only once built, are shared by all searchers of a generation. When
+`gdprkb index` commits a newer generation, the next search opens a fresh searcher and tables;
+searchers of older generations are closed as they come back.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from whoosh.index import Index
 from whoosh.searching import Searcher
 
+from gdprkb.index.execute import Statistics
 from gdprkb.index.facets import FacetTable
 
 MAX_IDLE = 4  # searchers kept open for reuse (each holds a few file handles)
@@ -32,10 +33,10 @@ class Searchers:
         self._lock = threading.Lock()
         first = ix.searcher()
         self._generation = _generation(first)
-        self._table = FacetTable(first.reader())
+        self._tables = _tables(first)
         self._idle: list[Searcher] = [first]
 
-    def _take(self) -> tuple[Searcher, FacetTable, int]:
+    def _take(self) -> tuple[Searcher, Tables, int]:
         """A searcher of the newest generation (under the lock: a listing, rarely an open)."""
         with self._lock:
             if self._ix.latest_generation() != self._generation:
@@ -43,7 +44,7 @@ class Searchers:
                 # deletion sets are stale, so replaced cases would be counted twice.
                 fresh = self._ix.searcher()
                 self._generation = _generation(fresh)
-                self._table = FacetTable(fresh.reader())
+                self._tables = _tables(fresh)
                 stale, self._idle = self._idle, [fresh]
                 for s in stale:
                     s.close()
@@ -53,8 +54,8 @@ class Searchers:
                 searcher = self._ix.searcher()
                 if _generation(searcher) != self._generation:  # committed meanwhile
                     self._generation = _generation(searcher)
-                    self._table = FacetTable(searcher.reader())
-            return searcher, self._table, self._generation
+                    self._tables = _tables(searcher)
+            return searcher, self._tables, self._generation
 
     def _give_back(self, searcher: Searcher, generation: int) -> None:
         with self._lock:
@@ -64,11 +65,11 @@ class Searchers:
         searcher.close()
 
     @contextmanager
-    def get(self) -> Iterator[tuple[Searcher, FacetTable]]:
-        """A searcher for this call only, and the facet table of its generation."""
-        searcher, table, generation = self._take()
+    def get(self) -> Iterator[tuple[Searcher, FacetTable, Statistics]]:
+        """A searcher for this call only, and the facet table and statistics of its generation."""
+        searcher, (table, stats), generation = self._take()
         try:
-            yield searcher, table
+            yield searcher, table, stats
         finally:
             self._give_back(searcher, generation)
 
@@ -79,6 +80,14 @@ class Searchers:
             self._generation = -1  # nothing given back is kept
         for s in idle:
             s.close()
+
+
+Tables = tuple[FacetTable, Statistics]
+
+
+def _tables(searcher: Searcher) -> Tables:
+    """What every search of one generation shares: facet columns and scoring statistics."""
+    return FacetTable(searcher.reader()), Statistics(searcher.reader())
 
 
 def _generation(searcher: Searcher) -> int:

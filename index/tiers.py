@@ -50,6 +50,8 @@ def summary_tree(node: ql.Node) -> ql.Node:
 
 
 def by_tier(ordered: np.ndarray, summary: np.ndarray) -> np.ndarray:
-    """`ordered` docnums with the summary-tier ones first, each tier keeping its order."""
-    first = np.isin(ordered, summary)
+    """`ordered` docnums with the summary-tier ones first, each tier keeping its order.
+
+    `summary` is a mask over all documents, True for the summary tier."""
+    first = summary[ordered]
     return np.concatenate([ordered[first], ordered[~first]])

@@ -1,0 +1,264 @@
+"""Run a compiled Whoosh query over whole posting lists with numpy: every match and its score.
+
+A search must know every match (facet counts, totals, sorts by date or fine), so it cannot
+skip documents the way a top-10 engine does. Whoosh's matchers walk the postings one document
+at a time in Python, and a word searched in ten text fields becomes a union of ten matchers:
+most of a search went there. Here each term's posting list is read block by block into
+arrays (Whoosh's own blocks and its codec), and the query tree is evaluated on dense arrays
+over all documents: a boolean mask of matches and a float array of scores.
+
+Scores are Whoosh's BM25F (same idf, average and per-document field lengths, K1 and B, term
+boosts summed over the parts that match), so ranking is what Whoosh's collector gives;
+tests/test_execute.py compares the two. Query types without a vectorised form here (phrases,
+numeric ranges, ...) are run through Whoosh's own matcher for that part of the tree only.
+
+The postings read by one search are kept for that search (`Postings`): the evidence tier
+query (index/tiers.py) and proximity re-ranking (index/proximity.py) read the same terms again.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import IndexReader, TermNotFound
+from whoosh.scoring import BM25F
+from whoosh.searching import Searcher
+from whoosh.util.numeric import byte_to_length
+
+# Whoosh's BM25F defaults (index searchers use BM25F()); scores must equal its own.
+_MODEL = BM25F()
+K1, B = _MODEL.K1, _MODEL.B
+# byte -> field length, as Whoosh decodes the one-byte lengths it stores per document.
+_LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
+
+
+@dataclass
+class Terms:
+    """One term's postings over the whole index: docnums, weights and raw values (positions)."""
+
+    ids: np.ndarray
+    weights: np.ndarray
+    values: list[Any] = field(default_factory=list)  # per posting, Whoosh-encoded (lazy decode)
+
+
+class Postings:
+    """The postings one search reads, each term read once (and its deadline)."""
+
+    def __init__(self, searcher: Searcher, stats: Statistics, deadline: float) -> None:
+        self.searcher = searcher
+        self.stats = stats
+        self.deadline = deadline
+        self.size = searcher.doc_count_all()
+        self._terms: dict[tuple[str, bytes], Terms] = {}
+        self.cut = False  # some alternatives were skipped past the deadline
+        self._leaves = [(s.reader(), int(off)) for s, off in _leaves(searcher)]
+
+    def late(self) -> bool:
+        """Past the deadline: what is left of an OR is skipped (`cut` then says so)."""
+        return time.perf_counter() > self.deadline
+
+    def get(self, fieldname: str, text: str | bytes) -> Terms:
+        """The postings of a term over every segment (deleted documents left out)."""
+        raw = self.searcher.schema[fieldname].to_bytes(text) if isinstance(text, str) else text
+        key = (fieldname, raw)
+        found = self._terms.get(key)
+        if found is None:
+            found = self._terms[key] = self._read(fieldname, raw)
+        return found
+
+    def _read(self, fieldname: str, text: bytes) -> Terms:
+        ids: list[np.ndarray] = []
+        weights: list[np.ndarray] = []
+        values: list[Any] = []
+        live = self.stats.live
+        for reader, offset in self._leaves:
+            try:
+                m = reader.postings(fieldname, text)
+            except TermNotFound:
+                continue
+            if isinstance(m, FilterMatcher):  # deletions are left out below, all at once
+                m = m.child
+            leaf_ids, leaf_weights, leaf_values = _read_all(m)
+            leaf_ids += offset
+            keep = live[leaf_ids]
+            if not keep.all():
+                leaf_ids, leaf_weights = leaf_ids[keep], leaf_weights[keep]
+                leaf_values = [v for v, k in zip(leaf_values, keep, strict=True) if k]
+            ids.append(leaf_ids)
+            weights.append(leaf_weights)
+            values.extend(leaf_values)
+        if not ids:
+            return Terms(np.zeros(0, np.int64), np.zeros(0, np.float64))
+        return Terms(np.concatenate(ids), np.concatenate(weights), values)
+
+
+def _read_all(m: Any) -> tuple[np.ndarray, np.ndarray, list[Any]]:
+    """(ids, weights, values) of one segment's posting list, a block at a time."""
+    values: list[Any] = []
+    if not isinstance(m, W3LeafMatcher) or not m.is_active():  # inlined postings, or none
+        ids, weights = [], []
+        while m.is_active():
+            ids.append(m.id())
+            weights.append(m.weight())
+            values.append(m.value())
+            m.next()
+        return np.array(ids, np.int64), np.array(weights, np.float64), values
+    id_blocks: list[np.ndarray] = []
+    weight_blocks: list[np.ndarray] = []
+    while m.is_active():
+        m._read_ids()
+        m._read_weights()
+        m._read_values()
+        id_blocks.append(np.asarray(m._ids, dtype=np.int64))
+        weight_blocks.append(np.asarray(m._weights, dtype=np.float64))
+        values.extend(m._values or ())
+        m._next_block()
+    return np.concatenate(id_blocks), np.concatenate(weight_blocks), values
+
+
+class Statistics:
+    """Per index generation: which documents are live, and every text field's lengths."""
+
+    def __init__(self, reader: IndexReader) -> None:
+        self.size = reader.doc_count_all()
+        leaves = [(sub, int(offset)) for sub, offset in reader.leaf_readers()]
+        self.live = np.ones(self.size, dtype=bool)
+        for sub, offset in leaves:
+            if sub.has_deletions():
+                n = sub.doc_count_all()
+                self.live[offset : offset + n] = False
+                self.live[np.fromiter(sub.all_doc_ids(), np.int64) + offset] = True
+        # Read once per generation (a byte per document and field), shared by every search.
+        self.lengths: dict[str, np.ndarray] = {}
+        for name in reader.schema.scorable_names():
+            out = np.ones(self.size, dtype=np.float64)
+            for sub, offset in leaves:
+                n = sub.doc_count_all()
+                out[offset : offset + n] = _segment_lengths(sub, name, n)
+            self.lengths[name] = out
+
+
+def _segment_lengths(reader: Any, fieldname: str, n: int) -> np.ndarray:
+    """One segment's lengths of a field, read from its length column in one pass."""
+    perdoc = getattr(reader, "_perdoc", None)  # an empty index has no segment files
+    column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN) if perdoc else None
+    if column is None:
+        return np.ones(n, dtype=np.float64)
+    return _LENGTHS[np.fromiter(column, np.uint8, count=n)]
+
+
+def _leaves(searcher: Searcher) -> list[tuple[Searcher, int]]:
+    return [(s, int(off)) for s, off in searcher.leaf_searchers()]
+
+
+Evaluated = tuple[np.ndarray, np.ndarray]  # (bool mask over all docnums, float scores)
+
+
+def evaluate(q: wq.Query, postings: Postings, whole: bool = False) -> Evaluated:
+    """(mask, scores) of a query over every document; scores are 0 outside the mask.
+
+    Past the postings' deadline an OR skips its remaining alternatives, so the matches are
+    those found so far (never a document that does not match), unless `whole` (under a NOT,
+    where fewer exclusions would let wrong documents in).
+    """
+    size, live = postings.size, postings.stats.live
+    if isinstance(q, wq.Term):
+        return _term(q, postings)
+    if isinstance(q, type(wq.NullQuery)):
+        return np.zeros(size, bool), np.zeros(size)
+    if isinstance(q, wq.Every):
+        return live.copy(), live.astype(np.float64)
+    if isinstance(q, wq.Or):
+        mask, scores = np.zeros(size, bool), np.zeros(size)
+        for i, child in enumerate(q.subqueries):
+            if i and not whole and postings.late():
+                postings.cut = True
+                break
+            m, s = evaluate(child, postings, whole)
+            mask |= m
+            scores += s
+        return mask, scores
+    if isinstance(q, wq.And):
+        # Whoosh's intersection sums every part's score, a NOT part's constant 1 included.
+        mask, scores = live.copy(), np.zeros(size)
+        for child in q.subqueries:
+            m, s = evaluate(child, postings, whole)
+            mask &= m
+            scores += s
+        scores[~mask] = 0.0
+        return mask, scores
+    if isinstance(q, wq.Not):
+        m, _ = evaluate(q.query, postings, whole=True)
+        mask = live & ~m
+        return mask, mask.astype(np.float64)
+    return _whoosh(q, postings, whole)
+
+
+def _term(q: wq.Term, postings: Postings) -> Evaluated:
+    size = postings.size
+    mask, scores = np.zeros(size, bool), np.zeros(size)
+    searcher = postings.searcher
+    schema = searcher.schema
+    if q.fieldname not in schema:
+        return mask, scores
+    fieldobj = schema[q.fieldname]
+    try:
+        text = fieldobj.to_bytes(q.text)
+    except ValueError:
+        return mask, scores
+    terms = postings.get(q.fieldname, text)
+    if not terms.ids.size:
+        return mask, scores
+    mask[terms.ids] = True
+    if fieldobj.scorable:
+        idf = searcher.idf(q.fieldname, text)
+        avgfl = searcher.avg_field_length(q.fieldname) or 1
+        fl = postings.stats.lengths[q.fieldname][terms.ids]
+        tf = terms.weights
+        s = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+    else:
+        s = terms.weights
+    scores[terms.ids] = s * q.boost
+    return mask, scores
+
+
+def _whoosh(q: wq.Query, postings: Postings, whole: bool) -> Evaluated:
+    """A part of the tree run by Whoosh's own matcher (phrases, ranges, ...)."""
+    size = postings.size
+    mask, scores = np.zeros(size, bool), np.zeros(size)
+    for sub, offset in _leaves(postings.searcher):
+        m = q.matcher(sub, sub.context())
+        ids, vals = [], []
+        n = 0
+        while m.is_active():
+            ids.append(m.id())
+            vals.append(m.score())
+            m.next()
+            n += 1
+            if not n & 255 and not whole and postings.late():
+                postings.cut = True  # the matches so far
+                break
+        if ids:
+            idx = np.asarray(ids, np.int64) + offset
+            mask[idx] = True
+            scores[idx] = vals
+    return mask, scores
+
+
+def top(mask: np.ndarray, scores: np.ndarray, k: int) -> list[tuple[float, int]]:
+    """The k best (score, docnum) of the matches, ties by docnum."""
+    matched = np.flatnonzero(mask)
+    s = scores[matched]
+    if k < matched.size:
+        # Only the k best need sorting: partition around the k-th score, keep its ties.
+        kth = np.partition(-s, k - 1)[k - 1]
+        keep = -s <= kth
+        matched, s = matched[keep], s[keep]
+    order = np.lexsort((matched, -s))[:k]
+    return [(float(s[i]), int(matched[i])) for i in order]
