@@ -22,10 +22,16 @@ from gdprkb.corpus.citations import reference_key
 from gdprkb.corpus.money import EUR_RATES
 from gdprkb.corpus.provisions import LAST_ARTICLE, parse_provision
 from gdprkb.index import querylang as ql
+from gdprkb.index.analysis import term as term_of
+from gdprkb.index.proximity import FIELDS as PROXIMITY_FIELDS
 from gdprkb.index.schema import TEXT_FIELDS
 from gdprkb.index.vocabulary import LANG_CODES, Field, field_named
 
 MAX_EXPANSIONS = 200
+# Index terms looked at for the other forms of a word's stem in the translation ("data" has
+# "database", "date"... after it): enough for any real stem, bounded for any typed word.
+MAX_FORMS_SCANNED = 400
+TRANSLATION = "machine_translation"
 MAX_FINE_EUR = 1e12  # far above any fine ever imposed; larger typed amounts are clamped to it
 
 
@@ -59,7 +65,7 @@ class Compiled:
     """A Whoosh query, the plain words typed (for proximity re-ranking) and what was repaired."""
 
     query: wq.Query
-    proximity: list[str]
+    proximity: dict[str, list[str]]  # field -> the words typed, as its terms
     warnings: list[str]
 
 
@@ -93,19 +99,20 @@ def _compile(node: ql.Node, ctx: Context) -> wq.Query | None:
     raise TypeError(f"unknown query node {node!r}")
 
 
-def proximity_terms(node: ql.Node, ctx: Context) -> list[str]:
-    """The plain words of the first list of two or more, in order, as unstemmed terms."""
+def proximity_terms(node: ql.Node, ctx: Context) -> dict[str, list[str]]:
+    """The plain words of the first list of two or more, in order, as each proximity field
+    (index/proximity.py) has them."""
     if isinstance(node, ql.And):
         words = [
             i.text for i in node.items if isinstance(i, ql.Word) and not i.prefix and not i.field
         ]
         if len(words) > 1:
-            return ctx.analyze("exact", " ".join(words))
+            return {f: ctx.analyze(f, " ".join(words)) for f in PROXIMITY_FIELDS}
     if isinstance(node, ql.And | ql.Or):
         for item in node.items:
             if found := proximity_terms(item, ctx):
                 return found
-    return []
+    return {}
 
 
 def _combine(cls: type[wq.And] | type[wq.Or], parts: list[wq.Query]) -> wq.Query | None:
@@ -132,11 +139,36 @@ def _text(text: str, fields: Iterable[str], ctx: Context) -> wq.Query | None:
     for name in fields:
         terms = ctx.analyze(name, text)
         boost = TEXT_FIELDS[name] or 1.0
-        if len(terms) == 1:
+        if name == TRANSLATION:
+            per_field.extend(_translation(terms, boost, ctx))
+        elif len(terms) == 1:
             per_field.append(wq.Term(name, terms[0], boost=boost))
         elif terms:
             per_field.append(wq.Phrase(name, terms, boost=boost))
     return _combine(wq.Or, per_field)
+
+
+def _translation(forms: list[str], boost: float, ctx: Context) -> list[wq.Query]:
+    """A word in the machine translation (indexed unstemmed, index/schema.py): its own form
+    with the "exact" weight added, as the other text fields score it, and every other form of
+    its stem the index holds there with the field's weight. A phrase: the forms typed."""
+    own = boost + TEXT_FIELDS["exact"]
+    if len(forms) != 1:
+        return [wq.Phrase(TRANSLATION, forms, boost=own)] if forms else []
+    form = forms[0]
+    out: list[wq.Query] = [wq.Term(TRANSLATION, form, boost=own)]
+    stem = ctx.analyze("lead", form)  # the stemmed fields' term
+    if not stem:
+        return out
+    # A Porter stem, less its last letter, begins every word that has it ("polici" <- policy).
+    prefix = stem[0][:-1] if len(stem[0]) > 3 else stem[0]
+    for i, raw in enumerate(ctx.reader.expand_prefix(TRANSLATION, prefix)):
+        if i >= MAX_FORMS_SCANNED:
+            break
+        other = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+        if other != form and term_of(other, stop=True, stem=True) == stem[0]:
+            out.append(wq.Term(TRANSLATION, other, boost=boost))
+    return out
 
 
 def _word(node: ql.Word, ctx: Context) -> wq.Query | None:

@@ -72,6 +72,10 @@ class Postings:
             found = self._terms[key] = self._read(fieldname, raw)
         return found
 
+    def peek(self, fieldname: str, text: str) -> Terms | None:
+        """The postings of a term if this search has read them, else None (nothing is read)."""
+        return self._terms.get((fieldname, self.searcher.schema[fieldname].to_bytes(text)))
+
     def _read(self, fieldname: str, text: bytes) -> Terms:
         ids: list[np.ndarray] = []
         weights: list[np.ndarray] = []

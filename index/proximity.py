@@ -3,8 +3,9 @@
 Scoring a phrase for every match costs more than the search (positions for each document);
 instead the top RERANK_DEPTH hits by BM25F are re-scored: each gets
 score × (1 + WEIGHT × share of consecutive query words found in that order within SLOP words),
-read from the positions of the unstemmed "exact" field of those few documents only (the
-search has read those postings already: index/execute.py keeps them for the search).
+read from the positions of those few documents only, in the unstemmed "exact" field (title,
+summary, comment) and in the machine translation, whichever has them closer (the search has
+read those postings already: index/execute.py keeps them for the search).
 """
 
 from __future__ import annotations
@@ -13,22 +14,35 @@ import numpy as np
 
 from gdprkb.index.execute import Postings
 
-FIELD = "exact"
+FIELDS = ("exact", "machine_translation")
 RERANK_DEPTH = 100
 SLOP = 3
 WEIGHT = 2.0
 
 
-def closeness(postings: Postings, terms: list[str], docnums: list[int]) -> dict[int, float]:
-    """docnum -> share (0..1) of consecutive term pairs that stand within SLOP words, in order."""
+def closeness(
+    postings: Postings, terms: dict[str, list[str]], docnums: list[int]
+) -> dict[int, float]:
+    """docnum -> share (0..1) of consecutive word pairs that stand within SLOP words, in order,
+    in the field (of `terms`: field -> the words as its terms) where most of them do."""
+    out: dict[int, float] = {}
+    for fieldname, words in terms.items():
+        for doc, share in _closeness(postings, fieldname, words, docnums).items():
+            out[doc] = max(share, out.get(doc, 0.0))
+    return out
+
+
+def _closeness(
+    postings: Postings, fieldname: str, terms: list[str], docnums: list[int]
+) -> dict[int, float]:
     if len(terms) < 2 or not docnums:
         return {}
     wanted = np.asarray(sorted(set(docnums)), dtype=np.int64)
-    decode = postings.searcher.schema[FIELD].format.decoder("positions")
+    decode = postings.searcher.schema[fieldname].format.decoder("positions")
     positions: dict[str, dict[int, list[int]]] = {}
     for term in set(terms):
-        # The search has read these postings already (the exact field is one it matches).
-        found = postings.get(FIELD, term)
+        # The search has read these postings already (both fields are ones a word matches).
+        found = postings.get(fieldname, term)
         at = np.searchsorted(found.ids, wanted)
         hit = at < found.ids.size
         hit[hit] = found.ids[at[hit]] == wanted[hit]
@@ -60,7 +74,7 @@ def _near(first: list[int], second: list[int]) -> bool:
 
 
 def rerank(
-    postings: Postings, terms: list[str], ranked: list[tuple[float, int]]
+    postings: Postings, terms: dict[str, list[str]], ranked: list[tuple[float, int]]
 ) -> list[tuple[float, int]]:
     """`ranked` (score, docnum), best first, with its first RERANK_DEPTH re-scored and re-sorted."""
     head, tail = ranked[:RERANK_DEPTH], ranked[RERANK_DEPTH:]

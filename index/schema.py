@@ -22,11 +22,15 @@ from gdprkb.corpus.record import CaseRecord
 from gdprkb.index.analysis import BulkText
 
 # Bump when fields or analysis change: `gdprkb index` then rebuilds from scratch.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 # Text fields with the BM25F weight each gets when a plain word is searched (0: only through
-# its `field:`). "exact" is all the text again, unstemmed: the exact word forms typed score above
-# other forms of the same stem (known-item queries), while the stemmed fields still find them.
+# its `field:`). "exact" is the title, case number, parties, summary and comment again,
+# unstemmed: the exact word forms typed score above other forms of the same stem (known-item
+# queries), while the stemmed fields still find them. The machine translation, most of the
+# text, is indexed once, unstemmed (UNSTEMMED): a word matches its own form there with the
+# weight of "exact" added, and the other forms of its stem with the field's own weight
+# (index/compile.py); indexing it twice, stemmed and not, made builds and searches read it twice.
 TEXT_FIELDS: dict[str, float] = {
     "title": 3.0,
     "case_number": 3.0,
@@ -40,6 +44,8 @@ TEXT_FIELDS: dict[str, float] = {
     "exact": 1.5,
 }
 # Sections a snippet may come from, best first (title and case number are shown anyway).
+# Text fields indexed in the forms written (lowercase, accents folded), not stemmed.
+UNSTEMMED = frozenset({"case_number", "exact", "machine_translation"})
 SNIPPET_FIELDS = (
     "lead",
     "facts",
@@ -91,7 +97,7 @@ def build_schema() -> Schema:
     for name in TEXT_FIELDS:
         fields[name] = BulkText(
             stop=name != "case_number",
-            stem=name not in ("case_number", "exact"),
+            stem=name not in UNSTEMMED,
             stored=name not in ("machine_translation", "exact"),
         )
     for field in FACETS.values():
@@ -160,7 +166,6 @@ def to_document(case: CaseRecord, cites: CitationFacts | None = None) -> dict[st
                 case.dispute,
                 case.holding,
                 case.comment,
-                case.machine_translation,
             )
             if x
         ),  # fmt: skip

@@ -54,7 +54,7 @@ from gdprkb.index.facets import FacetTable, FacetValue
 from gdprkb.index.proximity import RERANK_DEPTH, rerank
 from gdprkb.index.schema import TEXT_FIELDS
 from gdprkb.index.searchers import Searchers
-from gdprkb.index.snippets import Segments, Snippeter, query_terms, to_html
+from gdprkb.index.snippets import Segments, Snippeter, query_terms, sections_holding, to_html
 from gdprkb.index.suggest import did_you_mean
 from gdprkb.index.tiers import SUMMARY, TRANSLATION, Evidence, by_tier, summary_tree
 from gdprkb.index.vocabulary import SORTS, field_named
@@ -277,11 +277,19 @@ class SearchIndex:
             start = (page - 1) * page_size
             shown = ranked[start : start + page_size]
             evidence = _evidence(info["summary"], [d for _, d in shown])
+            holding = sections_holding(postings, snip.terms, [d for _, d in shown])
             hits = []
             for score, docnum in shown:
                 late = time.perf_counter() > deadline  # the rest without snippets
                 hits.append(
-                    self._hit(searcher, docnum, score, None if late else snip, evidence.get(docnum))
+                    self._hit(
+                        searcher,
+                        docnum,
+                        score,
+                        None if late else snip,
+                        evidence.get(docnum),
+                        holding.get(docnum),
+                    )
                 )
                 if late and TIMED_OUT not in info["warnings"]:
                     info["warnings"].append(TIMED_OUT)
@@ -307,13 +315,15 @@ class SearchIndex:
         score: float | None,
         snip: Snippeter | None,
         evidence: Evidence | None = None,
+        holds: dict[str, int] | None = None,
     ) -> Hit:
         reader = searcher.reader()
         stored = reader.stored_fields(docnum)
         snippet: Segments = []
         section = None
         if snip is not None:
-            snippet, section = snip.snippet(stored, lambda _: machine_translation(reader, docnum))
+            mt = lambda _: machine_translation(reader, docnum)  # noqa: E731
+            snippet, section = snip.snippet(stored, mt, holds)
         return Hit(
             **stored["display"],
             score=None if score is None else round(float(score), 4),

@@ -14,11 +14,13 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import lru_cache
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.lang.porter import stem
 
 from gdprkb.index.compile import FOLD_TABLE
-from gdprkb.index.schema import SNIPPET_FIELDS, SNIPPET_SOURCE_CHARS, TEXT_FIELDS
+from gdprkb.index.execute import Postings
+from gdprkb.index.schema import SNIPPET_FIELDS, SNIPPET_SOURCE_CHARS, TEXT_FIELDS, UNSTEMMED
 
 # A snippet: its text in order, each piece marked True where it matches the query.
 Segments = list[tuple[str, bool]]
@@ -32,8 +34,9 @@ MAX_PER_PREFIX = 300
 # Longer texts (machine translations) are searched with str.find, without accent folding.
 LONG_TEXT = 8_000
 _WORD_REST = re.compile(r"\w*")
-# Fields analysed like the snippet sections (case numbers are neither stemmed nor stopped).
-STEMMED = frozenset(TEXT_FIELDS) - {"case_number", "exact"}
+# Fields whose terms are stems, as a snippet compares them; the translation's terms (written
+# forms, index/schema.py) are stemmed here first.
+STEMMED = frozenset(TEXT_FIELDS) - UNSTEMMED
 # Base letter -> the characters that fold to it ("o" -> "oóòôöõø…"), for accent-blind regexes.
 _VARIANTS: dict[str, str] = {}
 for _code, _base in FOLD_TABLE.items():
@@ -62,6 +65,10 @@ def query_terms(q: wq.Query) -> set[str]:
             found.add(str(node.text))
         elif isinstance(node, wq.Phrase) and node.fieldname in STEMMED:
             found.update(str(w) for w in node.words)
+        elif isinstance(node, wq.Term) and node.fieldname == "machine_translation":
+            found.add(index_term(str(node.text)))
+        elif isinstance(node, wq.Phrase) and node.fieldname == "machine_translation":
+            found.update(index_term(str(w)) for w in node.words)
         for child in node.children():
             walk(child)
 
@@ -119,16 +126,24 @@ class Snippeter:
         return out
 
     def snippet(
-        self, stored: Mapping[str, object], more: Callable[[str], str] | None = None
+        self,
+        stored: Mapping[str, object],
+        more: Callable[[str], str] | None = None,
+        holds: Mapping[str, int] | None = None,
     ) -> tuple[Segments, str | None]:
         """(snippet segments, section it came from) for one hit's stored fields.
 
         `more(name)` loads a section kept outside the stored fields (the machine translation);
-        it is only called when no earlier section holds every term.
+        it is only called when no earlier section holds every term. `holds` (section -> how
+        many of the terms the index has in it for this hit, where known: `sections_holding`)
+        spares reading sections that cannot give a better snippet.
         """
         best: tuple[int, str, list[tuple[int, int, str]]] | None = None
         texts = dict(stored)
         for name in SNIPPET_FIELDS:
+            known = None if holds is None else holds.get(name)
+            if known is not None and known <= (best[0] if best else 0):
+                continue  # no term there, or no more than the best section so far
             if name in LAZY_FIELDS and name not in texts and more is not None:
                 texts[name] = more(name)
             text = texts.get(name)
@@ -149,6 +164,24 @@ class Snippeter:
         _, name, found = best
         text = str(texts[name])
         return render(text, _best_window(found), found), name
+
+
+def sections_holding(
+    postings: Postings, terms: Iterable[str], docnums: list[int]
+) -> dict[int, dict[str, int]]:
+    """docnum -> section -> how many of `terms` the index holds there, for the sections whose
+    postings of every term the search has read (others are unknown, so left out)."""
+    terms = list(terms)
+    wanted = np.asarray(docnums, dtype=np.int64)
+    out: dict[int, dict[str, int]] = {d: {} for d in docnums}
+    for name in SNIPPET_FIELDS:
+        read = [postings.peek(name, t) for t in terms]
+        if not terms or any(r is None for r in read):
+            continue
+        count = sum(np.isin(wanted, r.ids).astype(int) for r in read if r is not None)
+        for d, c in zip(docnums, np.broadcast_to(count, wanted.shape), strict=True):
+            out[d][name] = int(c)
+    return out
 
 
 def _best_window(found: list[tuple[int, int, str]]) -> int:

@@ -2,10 +2,10 @@
 
 Only asked when a search finds (almost) nothing or falls back to "any of the words", and only
 for plain words the index holds in at most NEAR_ZERO documents. Candidates are the indexed
-word forms (the unstemmed "exact" field) within one edit, else two, that share the first letter
-(Whoosh's edit-distance automaton over the term list); the best reads most like the typed word
-and is common in GDPRhub's English summaries, so "cokies" gives "cookies" rather than "copies". The
-suggestion is the whole query with those words replaced: shown, never searched in its place.
+word forms of the unstemmed "exact" field (title, summary, comment) within one edit, else two,
+that share the first letter (Whoosh's edit-distance automaton over the term list); the best
+reads most like the typed word and is common in GDPRhub's English summaries, so "cokies" gives
+"cookies" rather than "copies". The suggestion is the whole query with those words replaced: shown, never searched in its place.
 """
 
 from __future__ import annotations
@@ -45,7 +45,8 @@ def better_word(reader: IndexReader, word: str) -> str | None:
     typed = word.lower()
     if len(typed) < MIN_LENGTH or not typed.isalpha() or len(typed) > 40:
         return None
-    own = reader.doc_frequency(FIELD, typed)
+    # A word found in a machine translation (indexed apart from "exact") is no typo either.
+    own = sum(reader.doc_frequency(f, typed) for f in (FIELD, "machine_translation"))
     if own > NEAR_ZERO:
         return None
     for edits in (1, 2):  # one edit (a transposition counts as one) beats two

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from gdprkb.corpus.provisions import provision_ancestors
 from gdprkb.corpus.record import CaseRecord
+from gdprkb.index import analysis
 from gdprkb.index import querylang as ql
 from gdprkb.index.compile import fold
 from gdprkb.index.schema import TEXT_FIELDS, build_schema, to_document
@@ -123,7 +124,17 @@ def _text(text: str, fields: list[str]) -> frozenset[int] | None:
             if terms and _has_run(toks[f], terms):
                 found.add(case.page_id)
                 break
+            if f == "machine_translation" and len(terms) == 1:
+                # Indexed as written; a word finds every form of its stem there.
+                stem = _stem(terms[0])
+                if any(_stem(t) == stem for t in toks[f]):
+                    found.add(case.page_id)
+                    break
     return frozenset(found)
+
+
+def _stem(word: str) -> str | None:
+    return analysis.term(word, stop=True, stem=True)
 
 
 def _prefix(word: ql.Word) -> frozenset[int]:
