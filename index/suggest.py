@@ -5,7 +5,8 @@ for plain words the index holds in at most NEAR_ZERO documents. Candidates are t
 word forms of the unstemmed "exact" field (title, summary, comment) within one edit, else two,
 that share the first letter (Whoosh's edit-distance automaton over the term list); the best
 reads most like the typed word and is common in GDPRhub's English summaries, so "cokies" gives
-"cookies" rather than "copies". The suggestion is the whole query with those words replaced: shown, never searched in its place.
+"cookies" rather than "copies". The suggestion is the whole query with those words replaced:
+shown, never searched in its place.
 """
 
 from __future__ import annotations
