@@ -22,6 +22,7 @@ from gdprkb.corpus.citations import reference_key
 from gdprkb.corpus.money import EUR_RATES
 from gdprkb.corpus.provisions import LAST_ARTICLE, parse_provision
 from gdprkb.index import querylang as ql
+from gdprkb.index.analysis import BulkText
 from gdprkb.index.analysis import term as term_of
 from gdprkb.index.proximity import FIELDS as PROXIMITY_FIELDS
 from gdprkb.index.schema import TEXT_FIELDS
@@ -52,12 +53,21 @@ class Context:
     facet_values: Mapping[str, list[str]]  # facet name -> values present in the index
     warnings: list[str] = field(default_factory=list)
     expansions: int = 0
+    _analysed: dict[tuple[object, str], list[str]] = field(default_factory=dict)
 
     def analyze(self, fieldname: str, text: str) -> list[str]:
         """The index terms `text` becomes in one field."""
-        analyzer = self.reader.schema[fieldname].analyzer
-        assert analyzer is not None, fieldname
-        return [t.text for t in analyzer(text, mode="query")]
+        fieldobj = self.reader.schema[fieldname]
+        # A word is searched in ten fields of three kinds (index/analysis.py): analysed once
+        # per kind.
+        kind = (fieldobj.stop, fieldobj.stem) if isinstance(fieldobj, BulkText) else fieldname
+        found = self._analysed.get((kind, text))
+        if found is None:
+            analyzer = fieldobj.analyzer
+            assert analyzer is not None, fieldname
+            found = [t.text for t in analyzer(text, mode="query")]
+            self._analysed[(kind, text)] = found
+        return list(found)
 
 
 @dataclass

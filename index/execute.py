@@ -18,9 +18,11 @@ query (index/tiers.py) and proximity re-ranking (index/proximity.py) read the sa
 
 from __future__ import annotations
 
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from whoosh import query as wq
@@ -34,6 +36,8 @@ from whoosh.util.numeric import byte_to_length
 # Whoosh's BM25F defaults (index searchers use BM25F()); scores must equal its own.
 _MODEL = BM25F()
 K1, B = _MODEL.K1, _MODEL.B
+# Postings kept decoded between searches (TermCache): about 100 MB at most.
+MAX_CACHED_POSTINGS = 1_000_000
 # byte -> field length, as Whoosh decodes the one-byte lengths it stores per document.
 _LENGTHS = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
 
@@ -45,6 +49,52 @@ class Terms:
     ids: np.ndarray
     weights: np.ndarray
     values: list[Any] = field(default_factory=list)  # per posting, Whoosh-encoded (lazy decode)
+    # docnum -> decoded positions, filled as proximity re-ranking asks (kept with the postings).
+    positions: dict[int, list[int]] = field(default_factory=dict)
+
+
+class TermCache:
+    """Decoded posting lists kept between the searches of one index generation.
+
+    The common words of GDPR decisions (data, personal, controller, consent...) have postings
+    in nearly every case and are in most searches: decoding them again each time was most of
+    a search. Least recently used lists go first past `max_postings` postings in all (about
+    100 bytes each). Searches run in threads: a lock guards the order.
+    """
+
+    def __init__(self, max_postings: int = MAX_CACHED_POSTINGS) -> None:
+        self.max_postings = max_postings
+        self._items: OrderedDict[tuple[str, bytes], Terms] = OrderedDict()
+        self._postings = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, bytes]) -> Terms | None:
+        """The cached postings of a (field, term), marked as just used; None when not kept."""
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, bytes], terms: Terms) -> None:
+        """Keep a term's postings (unless larger than the whole budget)."""
+        size = int(terms.ids.size)
+        if size > self.max_postings:
+            return
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = terms
+            self._postings += size
+            while self._postings > self.max_postings:
+                _, old = self._items.popitem(last=False)
+                self._postings -= int(old.ids.size)
+
+    def clear(self) -> None:
+        """Forget every kept list (benchmarks time searches with nothing kept)."""
+        with self._lock:
+            self._items.clear()
+            self._postings = 0
 
 
 class Postings:
@@ -69,7 +119,11 @@ class Postings:
         key = (fieldname, raw)
         found = self._terms.get(key)
         if found is None:
-            found = self._terms[key] = self._read(fieldname, raw)
+            found = self.stats.cache.get(key)
+            if found is None:
+                found = self._read(fieldname, raw)
+                self.stats.cache.put(key, found)
+            self._terms[key] = found
         return found
 
     def peek(self, fieldname: str, text: str) -> Terms | None:
@@ -115,13 +169,23 @@ def _read_all(m: Any) -> tuple[np.ndarray, np.ndarray, list[Any]]:
         return np.array(ids, np.int64), np.array(weights, np.float64), values
     id_blocks: list[np.ndarray] = []
     weight_blocks: list[np.ndarray] = []
+    m = cast(Any, m)  # its block attributes are private (typed None until read)
     while m.is_active():
-        m._read_ids()
-        m._read_weights()
-        m._read_values()
-        id_blocks.append(np.asarray(m._ids, dtype=np.int64))
-        weight_blocks.append(np.asarray(m._weights, dtype=np.float64))
-        values.extend(m._values or ())
+        # The block as the codec stores it (ids delta-coded, weights, values), decoded with
+        # numpy rather than through the matcher's per-posting Python generators.
+        m._read_data()
+        ids, weights, block_values = m._data
+        n = int(m._blocklength)
+        id_blocks.append(np.cumsum(np.asarray(ids, dtype=np.int64)))
+        if weights is None or isinstance(weights, float):
+            weight_blocks.append(np.full(n, 1.0 if weights is None else weights))
+        else:
+            weight_blocks.append(np.asarray(weights, dtype=np.float64))
+        if m._fixedsize is None or m._fixedsize < 0:
+            values.extend(block_values)
+        else:
+            m._read_values()
+            values.extend(m._values or ())
         m._next_block()
     return np.concatenate(id_blocks), np.concatenate(weight_blocks), values
 
@@ -138,6 +202,7 @@ class Statistics:
                 n = sub.doc_count_all()
                 self.live[offset : offset + n] = False
                 self.live[np.fromiter(sub.all_doc_ids(), np.int64) + offset] = True
+        self.cache = TermCache()
         # Read once per generation (a byte per document and field), shared by every search.
         self.lengths: dict[str, np.ndarray] = {}
         for name in reader.schema.scorable_names():

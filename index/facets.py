@@ -88,11 +88,9 @@ class FacetTable:
             docs, vals = self._docs[name], self._vals[name]
             counts = np.bincount(vals[mask[docs]], minlength=len(values))
             chosen = set(selected.get(name, ()))
-            items = [
-                FacetValue(v, int(c), v in chosen)
-                for v, c in zip(values, counts, strict=True)
-                if c > 0 or v in chosen
-            ]
+            shown = np.flatnonzero(counts).tolist()
+            shown += [i for i, v in enumerate(values) if v in chosen and not counts[i]]
+            items = [FacetValue(values[i], int(counts[i]), values[i] in chosen) for i in shown]
             if name in BY_VALUE_DESC:
                 items.sort(key=lambda f: f.value, reverse=True)
             else:

@@ -46,9 +46,11 @@ def _closeness(
         at = np.searchsorted(found.ids, wanted)
         hit = at < found.ids.size
         hit[hit] = found.ids[at[hit]] == wanted[hit]
-        positions[term] = {
-            int(d): decode(found.values[i]) for d, i in zip(wanted[hit], at[hit], strict=True)
-        }
+        known = found.positions  # decoded by an earlier search of the same word
+        for d, i in zip(wanted[hit].tolist(), at[hit].tolist(), strict=True):
+            if d not in known:
+                known[d] = decode(found.values[i])
+        positions[term] = known
     pairs = list(zip(terms, terms[1:], strict=False))
     out: dict[int, float] = {}
     for doc in wanted.tolist():

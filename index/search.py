@@ -34,7 +34,9 @@ up a newer index generation written by `gdprkb index` meanwhile::
 
 from __future__ import annotations
 
+import threading
 import time
+import weakref
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -147,6 +149,10 @@ class SearchIndex:
     def close(self) -> None:
         """Release the searchers' files (a later call opens them again)."""
         self._searchers.close()
+
+    def clear_caches(self) -> None:
+        """Forget the decoded postings kept between searches (a benchmark's cold search)."""
+        self._searchers.clear_caches()
 
     @property
     def doc_count(self) -> int:
@@ -406,11 +412,25 @@ def machine_translation(reader: IndexReader, docnum: int) -> str:
     # column at all, and the whole-index column reader would then come up short.
     for sub, offset in reversed(list(reader.leaf_readers())):
         if docnum >= offset:
-            if not sub.has_column("mt_text"):
+            column = _mt_column(sub)
+            if column is None:
                 return ""
-            raw = sub.column_reader("mt_text")[docnum - offset]
+            raw = column[docnum - offset]
             return raw.decode("utf-8") if isinstance(raw, bytes) else str(raw or "")
     return ""
+
+
+# A column reader reads the column's offset table when made: one per segment reader, kept
+# while the reader lives (a searcher serves one search at a time, so its readers do too).
+_MT_COLUMNS: weakref.WeakKeyDictionary[IndexReader, Any] = weakref.WeakKeyDictionary()
+_MT_LOCK = threading.Lock()
+
+
+def _mt_column(sub: IndexReader) -> Any:
+    with _MT_LOCK:
+        if sub not in _MT_COLUMNS:
+            _MT_COLUMNS[sub] = sub.column_reader("mt_text") if sub.has_column("mt_text") else None
+        return _MT_COLUMNS[sub]
 
 
 def _evidence(summary: np.ndarray | None, shown: list[int]) -> dict[int, Evidence]:

@@ -74,6 +74,11 @@ class Searchers:
         finally:
             self._give_back(searcher, generation)
 
+    def clear_caches(self) -> None:
+        """Forget the postings the current generation keeps decoded (index/execute.py)."""
+        with self._lock:
+            self._tables[1].cache.clear()
+
     def close(self) -> None:
         """Close the idle searchers (those in use close when given back)."""
         with self._lock:

@@ -14,13 +14,13 @@ from whoosh.collectors import TopCollector
 from whoosh.searching import Searcher
 
 from gdprkb.corpus.ingest import ingest
-from gdprkb.corpus.record import PageMeta
+from gdprkb.corpus.record import CaseRecord, PageMeta
 from gdprkb.corpus.store import Store
 from gdprkb.home import Home
 from gdprkb.index import querylang as ql
 from gdprkb.index.build import update_index
 from gdprkb.index.compile import Context, compile_query
-from gdprkb.index.execute import Postings, Statistics, evaluate, top
+from gdprkb.index.execute import Postings, Statistics, TermCache, Terms, evaluate, top
 from gdprkb.index.facets import FacetTable
 
 QUERIES = [
@@ -124,3 +124,67 @@ def test_each_term_is_read_once_per_search(searcher: Searcher) -> None:
     assert postings.get("exact", b"surveillance") is first and first.ids.size > 10
     assert np.all(np.diff(first.ids) > 0)  # docnums ascending: proximity looks them up
     assert len(first.values) == first.ids.size
+
+
+def test_kept_postings_give_the_same_answers(sample_home: Path) -> None:
+    """A search answered from postings kept by earlier searches equals one read afresh."""
+    from gdprkb.index.search import SearchIndex
+
+    ix = SearchIndex(Home(sample_home).index_dir)
+    try:
+        for text in QUERIES:
+            ix.clear_caches()
+            cold = ix.search(text, page_size=20).to_dict()
+            warm = ix.search(text, page_size=20).to_dict()
+            for d in (cold, warm):
+                d.pop("took_ms")
+            assert warm == cold, text
+    finally:
+        ix.close()
+
+
+def test_the_cache_keeps_the_most_recent_lists_within_its_budget() -> None:
+    cache = TermCache(max_postings=10)
+
+    def terms(n: int) -> Terms:
+        return Terms(np.arange(n, dtype=np.int64), np.ones(n))
+
+    cache.put(("f", b"a"), terms(4))
+    cache.put(("f", b"b"), terms(4))
+    assert cache.get(("f", b"a")) is not None  # now the most recent
+    cache.put(("f", b"c"), terms(4))  # 12 > 10: the least recent ("b") goes
+    assert cache.get(("f", b"b")) is None
+    assert cache.get(("f", b"a")) is not None and cache.get(("f", b"c")) is not None
+    cache.put(("f", b"huge"), terms(11))  # larger than the whole budget: not kept
+    assert cache.get(("f", b"huge")) is None
+    cache.clear()
+    assert cache.get(("f", b"a")) is None
+
+
+def _mt_case(page_id: int, translation: str) -> CaseRecord:
+    return CaseRecord(
+        title=f"Case {page_id}",
+        url=f"https://gdprhub.eu/index.php?title=Case_{page_id}",
+        page_id=page_id,
+        revision_id=1,
+        kind="dpa",
+        machine_translation=translation,
+    )
+
+
+def test_a_word_finds_every_form_of_its_stem_in_the_translation(make_index) -> None:  # noqa: ANN001
+    """The translation is indexed as written: the other forms are found at query time."""
+    ix = make_index(
+        [
+            _mt_case(1, "The employees were filmed at work."),
+            _mt_case(2, "An employee was filmed at work."),
+            _mt_case(3, "Nothing about staff here."),
+        ]
+    )
+    for text in ("employee", "employees", "translation:employee", "EMPLOYÉES"):
+        assert {h.page_id for h in ix.search(text).hits} == {1, 2}, text
+    assert [h.page_id for h in ix.search("employees").hits] == [1, 2]  # the form typed first
+    assert [h.page_id for h in ix.search("employee").hits] == [2, 1]
+    assert [h.page_id for h in ix.search('"employees were filmed"').hits] == [1]
+    hit = ix.search("employee filmed").hits[0]
+    assert "filmed" in "".join(t for t, m in hit.snippet if m)  # snippet from the translation
