@@ -24,6 +24,7 @@ sys.path.insert(0, str(REPO))
 from gdprkb.corpus.ingest import ingest  # noqa: E402
 from gdprkb.corpus.record import CaseRecord  # noqa: E402
 from gdprkb.corpus.store import Store  # noqa: E402
+from gdprkb.index.analysis import text_analyzer  # noqa: E402
 from gdprkb.index.build import update_index  # noqa: E402
 from gdprkb.index.search import SORTS, SearchIndex  # noqa: E402
 
@@ -45,7 +46,7 @@ MIN_GROUNDED = 10
 
 def grounded_ids(cases: list[CaseRecord], ix: SearchIndex, query: str) -> set[int]:
     """Page ids whose title or English summary holds every word of `query` (index stemming)."""
-    analyzer = ix._ix.schema["lead"].analyzer  # the summary fields' stemming analyzer
+    analyzer = text_analyzer()  # the summary fields' stemming analyzer
     words = {t.text for t in analyzer(query)}
     out = set()
     for case in cases:

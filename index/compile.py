@@ -33,6 +33,7 @@ MAX_EXPANSIONS = 200
 # "database", "date"... after it): enough for any real stem, bounded for any typed word.
 MAX_FORMS_SCANNED = 400
 TRANSLATION = "machine_translation"
+MAX_KNOWN_STEMS = 20_000  # stems whose forms an index generation remembers (Context.forms)
 MAX_FINE_EUR = 1e12  # far above any fine ever imposed; larger typed amounts are clamped to it
 
 
@@ -53,6 +54,8 @@ class Context:
     facet_values: Mapping[str, list[str]]  # facet name -> values present in the index
     warnings: list[str] = field(default_factory=list)
     expansions: int = 0
+    # stem -> its forms in the translation, shared by the searches of one index generation.
+    forms: dict[str, list[str]] | None = None
     _analysed: dict[tuple[object, str], list[str]] = field(default_factory=dict)
 
     def analyze(self, fieldname: str, text: str) -> list[str]:
@@ -170,14 +173,28 @@ def _translation(forms: list[str], boost: float, ctx: Context) -> list[wq.Query]
     stem = ctx.analyze("lead", form)  # the stemmed fields' term
     if not stem:
         return out
+    known = None if ctx.forms is None else ctx.forms.get(stem[0])
+    if known is None:
+        known = _forms(ctx.reader, stem[0])
+        if ctx.forms is not None:
+            if len(ctx.forms) >= MAX_KNOWN_STEMS:
+                ctx.forms.clear()
+            ctx.forms[stem[0]] = known
+    out.extend(wq.Term(TRANSLATION, other, boost=boost) for other in known if other != form)
+    return out
+
+
+def _forms(reader: IndexReader, stem: str) -> list[str]:
+    """The words of the translation field whose stem is `stem`."""
     # A Porter stem, less its last letter, begins every word that has it ("polici" <- policy).
-    prefix = stem[0][:-1] if len(stem[0]) > 3 else stem[0]
-    for i, raw in enumerate(ctx.reader.expand_prefix(TRANSLATION, prefix)):
+    prefix = stem[:-1] if len(stem) > 3 else stem
+    out = []
+    for i, raw in enumerate(reader.expand_prefix(TRANSLATION, prefix)):
         if i >= MAX_FORMS_SCANNED:
             break
         other = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-        if other != form and term_of(other, stop=True, stem=True) == stem[0]:
-            out.append(wq.Term(TRANSLATION, other, boost=boost))
+        if term_of(other, stop=True, stem=True) == stem:
+            out.append(other)
     return out
 
 

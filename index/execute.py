@@ -13,7 +13,10 @@ tests/test_execute.py compares the two. Query types without a vectorised form he
 numeric ranges, ...) are run through Whoosh's own matcher for that part of the tree only.
 
 The postings read by one search are kept for that search (`Postings`): the evidence tier
-query (index/tiers.py) and proximity re-ranking (index/proximity.py) read the same terms again.
+query (index/tiers.py), proximity re-ranking (index/proximity.py) and the snippets' choice of
+section use the same terms again. Decoded lists are also kept between the searches of one
+index generation (`TermCache`, bounded). Past the search's deadline an OR stops adding
+alternatives (`evaluate`): the matches so far, never a document that does not match.
 """
 
 from __future__ import annotations
@@ -48,7 +51,10 @@ class Terms:
 
     ids: np.ndarray
     weights: np.ndarray
-    values: list[Any] = field(default_factory=list)  # per posting, Whoosh-encoded (lazy decode)
+    # Per posting, Whoosh-encoded (decoded when asked). A tuple of bytes: the cycle collector
+    # stops tracking it, where a kept list of a million items was walked in every full
+    # collection (a pause of tens of milliseconds in the search that triggered it).
+    values: tuple[Any, ...] = ()
     # docnum -> decoded positions, filled as proximity re-ranking asks (kept with the postings).
     positions: dict[int, list[int]] = field(default_factory=dict)
 
@@ -153,7 +159,7 @@ class Postings:
             values.extend(leaf_values)
         if not ids:
             return Terms(np.zeros(0, np.int64), np.zeros(0, np.float64))
-        return Terms(np.concatenate(ids), np.concatenate(weights), values)
+        return Terms(np.concatenate(ids), np.concatenate(weights), tuple(values))
 
 
 def _read_all(m: Any) -> tuple[np.ndarray, np.ndarray, list[Any]]:
@@ -203,6 +209,8 @@ class Statistics:
                 self.live[offset : offset + n] = False
                 self.live[np.fromiter(sub.all_doc_ids(), np.int64) + offset] = True
         self.cache = TermCache()
+        # stem -> its forms in the translation (index/compile.py), found once per generation.
+        self.forms: dict[str, list[str]] = {}
         # Read once per generation (a byte per document and field), shared by every search.
         self.lengths: dict[str, np.ndarray] = {}
         for name in reader.schema.scorable_names():

@@ -151,7 +151,7 @@ class SearchIndex:
         self._searchers.close()
 
     def clear_caches(self) -> None:
-        """Forget the decoded postings kept between searches (a benchmark's cold search)."""
+        """Forget the postings and word forms kept between searches (a benchmark's cold search)."""
         self._searchers.clear_caches()
 
     @property
@@ -211,7 +211,7 @@ class SearchIndex:
         searcher = postings.searcher
 
         def context() -> Context:
-            return Context(searcher.reader(), table.values)
+            return Context(searcher.reader(), table.values, forms=postings.stats.forms)
 
         def tier_query(node: ql.Node) -> wq.Query | None:
             if not (tiers and understood.has_text):
@@ -370,7 +370,8 @@ class SearchIndex:
         deadline = time.perf_counter() + WORK_S
         understood = ql.understand(query, filters)
         with self._searchers.get() as (searcher, table, stats):
-            compiled = compile_query(understood.node, Context(searcher.reader(), table.values))
+            ctx = Context(searcher.reader(), table.values, forms=stats.forms)
+            compiled = compile_query(understood.node, ctx)
             warnings = list(dict.fromkeys([*understood.warnings, *compiled.warnings]))
             if check_only:
                 return set(), warnings

@@ -75,9 +75,10 @@ class Searchers:
             self._give_back(searcher, generation)
 
     def clear_caches(self) -> None:
-        """Forget the postings the current generation keeps decoded (index/execute.py)."""
+        """Forget what the current generation keeps between searches (index/execute.py)."""
         with self._lock:
             self._tables[1].cache.clear()
+            self._tables[1].forms.clear()
 
     def close(self) -> None:
         """Close the idle searchers (those in use close when given back)."""

@@ -30,7 +30,9 @@ CUT_SLACK = 40  # a snippet's ends move at most this far to fall between words
 LAZY_FIELDS = frozenset({"machine_translation"})
 # No section is searched further than this for a snippet.
 SCAN_CHARS = SNIPPET_SOURCE_CHARS
-MAX_PER_PREFIX = 300
+# Occurrences of one word looked at in a long text (a translation): enough to find where the
+# words stand together, and a bound on the work ("data" may appear 500 times).
+MAX_PER_PREFIX = 60
 # Longer texts (machine translations) are searched with str.find, without accent folding.
 LONG_TEXT = 8_000
 _WORD_REST = re.compile(r"\w*")
@@ -98,23 +100,25 @@ class Snippeter:
         if self.pattern is None:
             return []
         text = text[:SCAN_CHARS]
-        low = text.lower()
-        if len(text) < LONG_TEXT or len(low) != len(text):
+        if len(text) < LONG_TEXT:
             # Short sections: an accent-blind regex ("personuvernd" marks "Persónuvernd").
             return self._verify(text, ((m.start(), m.end()) for m in self.pattern.finditer(text)))
-        return self._verify(text, self._find(low))
+        return self._verify(text, self._find(text))
 
-    def _find(self, low: str) -> Iterator[tuple[int, int]]:
-        # str.find runs at memory speed; a regex over a long translation costs more than
-        # the whole search.
+    def _find(self, text: str) -> Iterator[tuple[int, int]]:
+        # str.find runs at memory speed; a regex over a long translation, or even lowering
+        # it, costs more than the whole search. Words are found as written in lower case,
+        # capitalised or in capitals (not accent-blind).
         for prefix in self.prefixes:
-            i, tries = low.find(prefix), 0
-            while i >= 0 and tries < MAX_PER_PREFIX:
-                if i == 0 or not (low[i - 1].isalnum() or low[i - 1] == "_"):
-                    tries += 1
-                    end = _WORD_REST.match(low, i + len(prefix))
-                    yield i, end.end() if end else i + len(prefix)
-                i = low.find(prefix, i + 1)
+            tries = 0
+            for form in dict.fromkeys((prefix, prefix.capitalize(), prefix.upper())):
+                i = text.find(form)
+                while i >= 0 and tries < MAX_PER_PREFIX:
+                    if i == 0 or not (text[i - 1].isalnum() or text[i - 1] == "_"):
+                        tries += 1
+                        end = _WORD_REST.match(text, i + len(form))
+                        yield i, end.end() if end else i + len(form)
+                    i = text.find(form, i + 1)
 
     def _verify(self, text: str, spans: Iterable[tuple[int, int]]) -> list[tuple[int, int, str]]:
         out = []
