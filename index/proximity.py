@@ -18,6 +18,8 @@ FIELDS = ("exact", "machine_translation")
 RERANK_DEPTH = 100
 SLOP = 3
 WEIGHT = 2.0
+# Decoded position lists kept per term (index/execute.py Terms.positions), per field.
+MAX_DECODED = 4 * RERANK_DEPTH
 
 
 def closeness(
@@ -47,10 +49,15 @@ def _closeness(
         hit = at < found.ids.size
         hit[hit] = found.ids[at[hit]] == wanted[hit]
         known = found.positions  # decoded by an earlier search of the same word
+        if len(known) > MAX_DECODED:  # a common word's lists would grow without end
+            known.clear()
+        mine: dict[int, list[int]] = {}  # this search's own view (others may clear `known`)
         for d, i in zip(wanted[hit].tolist(), at[hit].tolist(), strict=True):
-            if d not in known:
-                known[d] = decode(found.values[i])
-        positions[term] = known
+            got = known.get(d)
+            if got is None:
+                got = known[d] = decode(found.values[i])
+            mine[d] = got
+        positions[term] = mine
     pairs = list(zip(terms, terms[1:], strict=False))
     out: dict[int, float] = {}
     for doc in wanted.tolist():
