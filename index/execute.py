@@ -9,8 +9,9 @@ over all documents: a boolean mask of matches and a float array of scores.
 
 Scores are Whoosh's BM25F (same idf, average and per-document field lengths, K1 and B, term
 boosts summed over the parts that match), so ranking is what Whoosh's collector gives;
-tests/test_execute.py compares the two. Query types without a vectorised form here (phrases,
-numeric ranges, ...) are run through Whoosh's own matcher for that part of the tree only.
+tests/test_execute.py compares the two. Phrases are checked on the positions of the documents
+that hold every word. Query types without a vectorised form here (numeric ranges, ...) are
+run through Whoosh's own matcher for that part of the tree only.
 
 The postings read by one search are kept for that search (`Postings`): the evidence tier
 query (index/tiers.py), proximity re-ranking (index/proximity.py) and the snippets' choice of
@@ -247,6 +248,8 @@ def evaluate(q: wq.Query, postings: Postings, whole: bool = False) -> Evaluated:
     size, live = postings.size, postings.stats.live
     if isinstance(q, wq.Term):
         return _term(q, postings)
+    if isinstance(q, wq.Phrase) and q.slop == 1 and _has_positions(postings, q.fieldname):
+        return _phrase(q, postings, whole)
     if isinstance(q, type(wq.NullQuery)):
         return np.zeros(size, bool), np.zeros(size)
     if isinstance(q, wq.Every):
@@ -280,33 +283,80 @@ def evaluate(q: wq.Query, postings: Postings, whole: bool = False) -> Evaluated:
 def _term(q: wq.Term, postings: Postings) -> Evaluated:
     size = postings.size
     mask, scores = np.zeros(size, bool), np.zeros(size)
-    searcher = postings.searcher
-    schema = searcher.schema
-    if q.fieldname not in schema:
+    found = _read_term(postings, q.fieldname, q.text)
+    if found is None:
         return mask, scores
-    fieldobj = schema[q.fieldname]
-    try:
-        text = fieldobj.to_bytes(q.text)
-    except ValueError:
-        return mask, scores
-    terms = postings.get(q.fieldname, text)
-    if not terms.ids.size:
-        return mask, scores
+    terms, text = found
     mask[terms.ids] = True
-    if fieldobj.scorable:
-        idf = searcher.idf(q.fieldname, text)
-        avgfl = searcher.avg_field_length(q.fieldname) or 1
-        fl = postings.stats.lengths[q.fieldname][terms.ids]
-        tf = terms.weights
-        s = idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
-    else:
-        s = terms.weights
-    scores[terms.ids] = s * q.boost
+    scores[terms.ids] = _scores(postings, q.fieldname, text, terms) * q.boost
     return mask, scores
 
 
+def _read_term(postings: Postings, fieldname: str, text: str) -> tuple[Terms, bytes] | None:
+    """A term's postings and its bytes, None when the field or term is not in the index."""
+    schema = postings.searcher.schema
+    if fieldname not in schema:
+        return None
+    try:
+        raw = schema[fieldname].to_bytes(text)
+    except ValueError:
+        return None
+    terms = postings.get(fieldname, raw)
+    return (terms, raw) if terms.ids.size else None
+
+
+def _scores(postings: Postings, fieldname: str, text: bytes, terms: Terms) -> np.ndarray:
+    """Whoosh's BM25F score of one term in each of its postings (its weight if unscored)."""
+    searcher = postings.searcher
+    if not searcher.schema[fieldname].scorable:
+        return terms.weights
+    idf = searcher.idf(fieldname, text)
+    avgfl = searcher.avg_field_length(fieldname) or 1
+    fl = postings.stats.lengths[fieldname][terms.ids]
+    tf = terms.weights
+    return idf * ((tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl)))
+
+
+def _phrase(q: wq.Phrase, postings: Postings, whole: bool) -> Evaluated:
+    """Words in a row (Whoosh's SpanNear2 with slop 1: its score is the sum of the words')."""
+    size = postings.size
+    mask, scores = np.zeros(size, bool), np.zeros(size)
+    read = [_read_term(postings, q.fieldname, w) for w in q.words]
+    if not read or any(r is None for r in read):
+        return mask, scores
+    found = [r for r in read if r is not None]
+    common = found[0][0].ids
+    for terms, _ in found[1:]:
+        common = np.intersect1d(common, terms.ids, assume_unique=True)
+    at = [np.searchsorted(terms.ids, common) for terms, _ in found]
+    decode = postings.searcher.schema[q.fieldname].format.decoder("positions")
+    keep = np.zeros(common.size, dtype=bool)
+    for j in range(common.size):
+        if not j & 255 and j and not whole and postings.late():
+            postings.cut = True  # the matches so far
+            break
+        starts: set[int] | None = None
+        for k, (terms, _) in enumerate(found):
+            shifted = {p - k for p in decode(terms.values[at[k][j]])}
+            starts = shifted if starts is None else starts & shifted
+            if not starts:
+                break
+        keep[j] = bool(starts)
+    docs = common[keep]
+    mask[docs] = True
+    for (terms, text), idx in zip(found, at, strict=True):
+        scores[docs] += _scores(postings, q.fieldname, text, terms)[idx[keep]]
+    scores[docs] *= q.boost
+    return mask, scores
+
+
+def _has_positions(postings: Postings, fieldname: str) -> bool:
+    schema = postings.searcher.schema
+    return fieldname in schema and bool(schema[fieldname].format.supports("positions"))
+
+
 def _whoosh(q: wq.Query, postings: Postings, whole: bool) -> Evaluated:
-    """A part of the tree run by Whoosh's own matcher (phrases, ranges, ...)."""
+    """A part of the tree run by Whoosh's own matcher (numeric ranges, ...)."""
     size = postings.size
     mask, scores = np.zeros(size, bool), np.zeros(size)
     for sub, offset in _leaves(postings.searcher):

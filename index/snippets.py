@@ -91,7 +91,7 @@ class Snippeter:
         self.terms = frozenset(terms)
         # A stem minus its last letter is (almost always) a prefix of the word it came from
         # ("happi" <- happily, "surveil" <- surveillance): cheap candidates, verified by stemming.
-        self.prefixes = sorted({t[:-1] if len(t) > 3 else t for t in self.terms})
+        self.prefixes = _shortest(t[:-1] if len(t) > 3 else t for t in self.terms)
         alternatives = "|".join(map(_accent_blind, self.prefixes))
         self.pattern = re.compile(rf"\b(?:{alternatives})\w*", re.I) if self.prefixes else None
 
@@ -168,6 +168,16 @@ class Snippeter:
         _, name, found = best
         text = str(texts[name])
         return render(text, _best_window(found), found), name
+
+
+def _shortest(prefixes: Iterable[str]) -> list[str]:
+    """The prefixes no other one begins ("employ" covers "employe" and "employm", the forms a
+    wildcard expands to): the words they find are the same, and each is one less to look for."""
+    out: list[str] = []
+    for p in sorted(set(prefixes)):  # a prefix sorts right before the words it begins
+        if not out or not p.startswith(out[-1]):
+            out.append(p)
+    return out
 
 
 def sections_holding(

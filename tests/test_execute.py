@@ -36,6 +36,10 @@ QUERIES = [
     "year:2020..2022 access",
     "Persónuvernd",
     "controller -processor",
+    '"data protection officer"',
+    '"right to be forgotten" NOT google',
+    'facts:"video surveillance"',
+    '"data subject" "data controller"',
 ]
 
 
