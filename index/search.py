@@ -328,8 +328,11 @@ class SearchIndex:
         snippet: Segments = []
         section = None
         if snip is not None:
-            mt = lambda _: machine_translation(reader, docnum)  # noqa: E731
-            snippet, section = snip.snippet(stored, mt, holds)
+
+            def translation(_: str) -> str:
+                return machine_translation(reader, docnum)
+
+            snippet, section = snip.snippet(stored, translation, holds)
         return Hit(
             **stored["display"],
             score=None if score is None else round(float(score), 4),
