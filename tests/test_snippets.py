@@ -118,3 +118,31 @@ def test_snippets_never_start_or_end_inside_a_word(words: list[str], seps: list[
     tokens = set(re.findall(r"\w+", text))
     found = re.findall(r"\w+", shown)
     assert found and found[0] in tokens and found[-1] in tokens, shown
+
+
+def test_sections_the_index_says_lack_the_words_are_not_read() -> None:
+    stored = {"lead": "Nothing here.", "facts": "The camera filmed the street."}
+    snipper = Snippeter([index_term("camera")])
+    # The index (sections_holding) says the lead has none of the terms: it is skipped.
+    segments, section = snipper.snippet(stored, holds={"lead": 0, "facts": 1})
+    assert section == "facts" and ("camera", True) in segments
+
+    def no_translation(_: str) -> str:
+        raise AssertionError("the translation was loaded although a section had every word")
+
+    assert snipper.snippet(stored, no_translation, {"lead": 0, "facts": 1})[1] == "facts"
+
+
+def test_a_long_text_is_searched_as_written_in_any_of_three_cases() -> None:
+    filler = "x " * 5000  # past LONG_TEXT: the str.find path
+    text = f"{filler} Camera one, camera two, CAMERA three, kamera four."
+    segments, _ = Snippeter([index_term("camera")]).snippet({"machine_translation": text})
+    assert [t for t, m in segments if m] == ["Camera", "camera", "CAMERA"]
+
+
+def test_a_wildcard_is_looked_for_by_its_shortest_prefixes() -> None:
+    terms = [index_term(w) for w in ("employee", "employer", "employment", "employed")]
+    snipper = Snippeter(terms)
+    assert snipper.prefixes == ["emplo"]  # "employ" (employed) less its last letter
+    segments, _ = snipper.snippet({"lead": "The employer dismissed an employee."})
+    assert [t for t, m in segments if m] == ["employer", "employee"]
