@@ -59,6 +59,13 @@ class Terms:
     # docnum -> decoded positions, filled as proximity re-ranking asks (kept with the postings).
     positions: dict[int, list[int]] = field(default_factory=dict)
 
+    def locate(self, docnums: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(True where a docnum has a posting here, that posting's index) for sorted ids."""
+        at = np.searchsorted(self.ids, docnums)
+        found = at < self.ids.size
+        found[found] = self.ids[at[found]] == docnums[found]
+        return found, at
+
 
 class TermCache:
     """Decoded posting lists kept between the searches of one index generation.
@@ -111,7 +118,7 @@ class Postings:
         self.searcher = searcher
         self.stats = stats
         self.deadline = deadline
-        self.size = searcher.doc_count_all()
+        self.size = stats.size
         self._terms: dict[tuple[str, bytes], Terms] = {}
         self.cut = False  # some alternatives were skipped past the deadline
         self._leaves = [(s.reader(), int(off)) for s, off in _leaves(searcher)]
@@ -328,7 +335,7 @@ def _phrase(q: wq.Phrase, postings: Postings, whole: bool) -> Evaluated:
     common = found[0][0].ids
     for terms, _ in found[1:]:
         common = np.intersect1d(common, terms.ids, assume_unique=True)
-    at = [np.searchsorted(terms.ids, common) for terms, _ in found]
+    at = [terms.locate(common)[1] for terms, _ in found]
     decode = postings.searcher.schema[q.fieldname].format.decoder("positions")
     keep = np.zeros(common.size, dtype=bool)
     for j in range(common.size):

@@ -45,9 +45,7 @@ def _closeness(
     for term in set(terms):
         # The search has read these postings already (both fields are ones a word matches).
         found = postings.get(fieldname, term)
-        at = np.searchsorted(found.ids, wanted)
-        hit = at < found.ids.size
-        hit[hit] = found.ids[at[hit]] == wanted[hit]
+        hit, at = found.locate(wanted)
         known = found.positions  # decoded by an earlier search of the same word
         if len(known) > MAX_DECODED:  # a common word's lists would grow without end
             known.clear()

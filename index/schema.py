@@ -43,9 +43,9 @@ TEXT_FIELDS: dict[str, float] = {
     "machine_translation": 0.2,
     "exact": 1.5,
 }
-# Sections a snippet may come from, best first (title and case number are shown anyway).
 # Text fields indexed in the forms written (lowercase, accents folded), not stemmed.
 UNSTEMMED = frozenset({"case_number", "exact", "machine_translation"})
+# Sections a snippet may come from, best first (title and case number are shown anyway).
 SNIPPET_FIELDS = (
     "lead",
     "facts",

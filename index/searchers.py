@@ -24,6 +24,7 @@ from gdprkb.index.execute import Statistics
 from gdprkb.index.facets import FacetTable
 
 MAX_IDLE = 4  # searchers kept open for reuse (each holds a few file handles)
+Tables = tuple[FacetTable, Statistics]  # what the searches of one generation share
 
 
 class Searchers:
@@ -87,9 +88,6 @@ class Searchers:
             self._generation = -1  # nothing given back is kept
         for s in idle:
             s.close()
-
-
-Tables = tuple[FacetTable, Statistics]
 
 
 def _tables(searcher: Searcher) -> Tables:

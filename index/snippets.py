@@ -192,18 +192,10 @@ def sections_holding(
         read = [postings.peek(name, t) for t in terms]
         if not terms or any(r is None for r in read):
             continue
-        count = sum(_holds(r.ids, wanted) for r in read if r is not None)
+        count = sum(r.locate(wanted)[0].astype(int) for r in read if r is not None)
         for d, c in zip(docnums, np.broadcast_to(count, wanted.shape).tolist(), strict=True):
             out[d][name] = c
     return out
-
-
-def _holds(ids: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-    """1 where `wanted` is in the sorted `ids`, else 0."""
-    if not ids.size:
-        return np.zeros(wanted.size, dtype=int)
-    at = np.minimum(np.searchsorted(ids, wanted), ids.size - 1)
-    return (ids[at] == wanted).astype(int)
 
 
 def _best_window(found: list[tuple[int, int, str]]) -> int:

@@ -91,6 +91,20 @@ def sample_home(sample_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Pa
     return home.root
 
 
+def small_case(page_id: int, **fields: object):  # noqa: ANN201 (a CaseRecord)
+    """A hand-made DPA decision titled "Case N" with the given sections (e.g. facts=...)."""
+    from gdprkb.corpus.record import CaseRecord
+
+    return CaseRecord(
+        title=f"Case {page_id}",
+        url=f"https://gdprhub.eu/index.php?title=Case_{page_id}",
+        page_id=page_id,
+        revision_id=1,
+        kind="dpa",
+        **fields,  # type: ignore[arg-type]
+    )
+
+
 def write_index(folder: Path, cases: list):  # noqa: ANN201 (a SearchIndex)
     """A real Whoosh index of hand-made CaseRecords in `folder`, as a finished build leaves it."""
     from whoosh import index as whoosh_index

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import small_case
 from whoosh import index as whoosh_index
 from whoosh.collectors import TopCollector
 from whoosh.searching import Searcher
@@ -166,14 +167,7 @@ def test_the_cache_keeps_the_most_recent_lists_within_its_budget() -> None:
 
 
 def _mt_case(page_id: int, translation: str) -> CaseRecord:
-    return CaseRecord(
-        title=f"Case {page_id}",
-        url=f"https://gdprhub.eu/index.php?title=Case_{page_id}",
-        page_id=page_id,
-        revision_id=1,
-        kind="dpa",
-        machine_translation=translation,
-    )
+    return small_case(page_id, machine_translation=translation)
 
 
 def test_a_word_finds_every_form_of_its_stem_in_the_translation(make_index) -> None:  # noqa: ANN001

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import small_case
+
 from gdprkb.corpus.record import CaseRecord, PageMeta
 from gdprkb.corpus.store import Store
 from gdprkb.index import proximity
@@ -12,14 +14,7 @@ from gdprkb.index.search import SearchIndex
 
 
 def case(page_id: int, facts: str) -> CaseRecord:
-    return CaseRecord(
-        title=f"Case {page_id}",
-        url=f"https://gdprhub.eu/index.php?title=Case_{page_id}",
-        page_id=page_id,
-        revision_id=1,
-        kind="dpa",
-        facts=facts,
-    )
+    return small_case(page_id, facts=facts)
 
 
 def build(tmp_path: Path, cases: list[CaseRecord]) -> SearchIndex:
